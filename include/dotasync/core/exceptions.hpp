@@ -1,0 +1,171 @@
+// The .NET exception hierarchy, so that ported catch clauses keep their meaning.
+//
+// Every type derives from dotasync::Exception, itself a std::runtime_error, and
+// keeps .NET's constructor parameter order (ArgumentNullException takes the
+// parameter name first, as in .NET). Message() returns the text what() returns.
+//
+// Thread-safety: exception objects are immutable after construction.
+#ifndef DOTASYNC_CORE_EXCEPTIONS_HPP
+#define DOTASYNC_CORE_EXCEPTIONS_HPP
+
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace dotasync {
+
+class Exception : public std::runtime_error {
+public:
+    explicit Exception(std::string message, std::exception_ptr inner = {});
+
+    std::string Message() const { return what(); }
+    std::exception_ptr InnerException() const noexcept { return inner_; }
+
+private:
+    std::exception_ptr inner_;
+};
+
+class SystemException : public Exception {
+public:
+    explicit SystemException(std::string message = "A system error occurred.",
+                             std::exception_ptr inner = {});
+};
+
+class InvalidOperationException : public SystemException {
+public:
+    explicit InvalidOperationException(
+        std::string message = "The operation is not valid for the object's current state.",
+        std::exception_ptr inner = {});
+};
+
+class ObjectDisposedException : public InvalidOperationException {
+public:
+    explicit ObjectDisposedException(std::string objectName);
+    ObjectDisposedException(std::string objectName, std::string message);
+
+    const std::string& ObjectName() const noexcept { return object_name_; }
+
+private:
+    std::string object_name_;
+};
+
+class ArgumentException : public SystemException {
+public:
+    explicit ArgumentException(std::string message = "A value does not fall within the expected range.",
+                               std::string paramName = {}, std::exception_ptr inner = {});
+
+    const std::string& ParamName() const noexcept { return param_name_; }
+
+private:
+    std::string param_name_;
+};
+
+class ArgumentNullException : public ArgumentException {
+public:
+    explicit ArgumentNullException(std::string paramName = {});
+    ArgumentNullException(std::string paramName, std::string message);
+};
+
+class ArgumentOutOfRangeException : public ArgumentException {
+public:
+    explicit ArgumentOutOfRangeException(std::string paramName = {});
+    ArgumentOutOfRangeException(std::string paramName, std::string message);
+};
+
+class NotSupportedException : public SystemException {
+public:
+    explicit NotSupportedException(std::string message = "The operation is not supported.",
+                                   std::exception_ptr inner = {});
+};
+
+class TimeoutException : public SystemException {
+public:
+    explicit TimeoutException(std::string message = "The operation timed out.",
+                              std::exception_ptr inner = {});
+};
+
+class OperationCanceledException : public SystemException {
+public:
+    explicit OperationCanceledException(std::string message = "The operation was canceled.",
+                                        std::exception_ptr inner = {});
+};
+
+class TaskCanceledException : public OperationCanceledException {
+public:
+    explicit TaskCanceledException(std::string message = "A task was canceled.",
+                                   std::exception_ptr inner = {});
+};
+
+class IOException : public SystemException {
+public:
+    explicit IOException(std::string message = "An I/O error occurred.",
+                         std::error_code errorCode = {}, std::exception_ptr inner = {});
+
+    std::error_code ErrorCode() const noexcept { return error_code_; }
+
+private:
+    std::error_code error_code_;
+};
+
+class FileNotFoundException : public IOException {
+public:
+    explicit FileNotFoundException(std::string message = "Unable to find the specified file.",
+                                   std::string fileName = {}, std::error_code errorCode = {});
+
+    const std::string& FileName() const noexcept { return file_name_; }
+
+private:
+    std::string file_name_;
+};
+
+class DirectoryNotFoundException : public IOException {
+public:
+    explicit DirectoryNotFoundException(
+        std::string message = "Could not find a part of the path.", std::error_code errorCode = {});
+};
+
+class EndOfStreamException : public IOException {
+public:
+    explicit EndOfStreamException(std::string message = "Unable to read beyond the end of the stream.",
+                                  std::error_code errorCode = {});
+};
+
+class UnauthorizedAccessException : public SystemException {
+public:
+    explicit UnauthorizedAccessException(std::string message = "Access to the path is denied.",
+                                         std::exception_ptr inner = {});
+};
+
+class SocketException : public SystemException {
+public:
+    explicit SocketException(std::error_code errorCode);
+    SocketException(std::error_code errorCode, std::string message);
+
+    std::error_code SocketErrorCode() const noexcept { return error_code_; }
+
+private:
+    std::error_code error_code_;
+};
+
+class TargetInvocationException : public Exception {
+public:
+    explicit TargetInvocationException(std::exception_ptr inner);
+    TargetInvocationException(std::string message, std::exception_ptr inner);
+};
+
+class AggregateException : public Exception {
+public:
+    explicit AggregateException(std::vector<std::exception_ptr> innerExceptions);
+    AggregateException(std::string message, std::vector<std::exception_ptr> innerExceptions);
+
+    const std::vector<std::exception_ptr>& InnerExceptions() const noexcept { return inner_exceptions_; }
+
+private:
+    std::vector<std::exception_ptr> inner_exceptions_;
+};
+
+} // namespace dotasync
+
+#endif
