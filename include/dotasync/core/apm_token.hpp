@@ -1,0 +1,83 @@
+// The apm completion token: any Asio operation, started the .NET APM way.
+//
+//   IAsyncResultPtr ar = timer.async_wait(dotasync::apm(callback, state));
+//   ...
+//   dotasync::end<void(boost::system::error_code)>(ar);   // blocks, then returns or throws
+//
+// apm(callback, state) works with every Asio initiating function (timers,
+// sockets, asio::post, asio::async_compose, co_spawn): the initiating function
+// returns an IAsyncResultPtr instead of calling a handler. When the operation
+// completes, its arguments are stored, IsCompleted() becomes true, the wait
+// handle (if one was requested) is signalled, and then the callback runs on the
+// thread that ran the completion handler, as Asio would have run the handler.
+// An exception thrown by the callback leaves through that handler: out of
+// io_context::run() on a user's context, into the unhandled-exception handler
+// on the default runtime.
+//
+// end<Signature>(ar) waits for completion and returns what the operation
+// produced, following the completion signature:
+//
+//   void(error_code, T...)        throws the .NET exception mapped from a failed
+//                                 error_code (see error_mapping.hpp), else returns T...
+//   void(std::exception_ptr, T...) rethrows a non-null exception, else returns T...
+//   void(T...)                    returns T...
+//
+// where "returns T..." means void for none, T for one, std::tuple<T...> for more.
+// end() throws ArgumentNullException for a null result, InvalidOperationException
+// when the result was already ended, was produced by an operation of another
+// signature, or was begun by a method of an object (a FileStream's BeginRead,
+// say) rather than by apm() directly.
+//
+// If an operation's handler is destroyed without being invoked (its io_context
+// was stopped and destroyed), the result completes with
+// OperationCanceledException: end() and AsyncWaitHandle().WaitOne() return
+// instead of hanging. The callback is not run then, because the executor that
+// would have run it no longer exists.
+//
+// A result that failed and was never ended logs a warning when it is destroyed,
+// as .NET reports unobserved task exceptions.
+//
+// Thread-safety: an apm token is a value; copy it freely. end() may be called
+// from any thread, once per result.
+#ifndef DOTASYNC_CORE_APM_TOKEN_HPP
+#define DOTASYNC_CORE_APM_TOKEN_HPP
+
+#include <dotasync/core/iasync_result.hpp>
+
+#include <any>
+#include <utility>
+
+namespace dotasync {
+
+namespace detail {
+struct apm_access;
+}
+
+class apm {
+public:
+    explicit apm(AsyncCallback callback = {}, std::any state = {})
+        : callback_(std::move(callback)), state_(std::move(state))
+    {
+    }
+
+private:
+    friend struct detail::apm_access;
+
+    AsyncCallback callback_;
+    std::any state_;
+    // Set by BeginXxx methods, so that EndXxx can reject a result that another
+    // object or another method began.
+    const void* owner_ = nullptr;
+    const void* method_ = nullptr;
+};
+
+// Waits for the operation behind ar and returns its result or throws its
+// failure; see the file comment for the rules.
+template <class Signature>
+auto end(const IAsyncResultPtr& ar);
+
+} // namespace dotasync
+
+#include <dotasync/core/impl/apm_token.hpp>
+
+#endif

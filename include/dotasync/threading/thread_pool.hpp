@@ -1,0 +1,50 @@
+// ThreadPool: .NET's process-wide pool, backed by dotasync's default runtime.
+//
+// The default runtime is one io_context run by a small pool of threads. It is
+// started on first use (no thread exists before), and stopped and joined when
+// the process exits; operations still pending then are abandoned, which
+// completes their IAsyncResults with OperationCanceledException. Objects built
+// without an executor use it; objects built with an executor never touch it.
+//
+// An exception escaping a function run by the pool goes to the unhandled-
+// exception handler. The default handler logs it at critical level and calls
+// std::terminate(), as an unhandled exception on a .NET thread-pool thread ends
+// the process. A handler that returns keeps the pool running.
+//
+// Thread-safety: every member may be called from any thread.
+#ifndef DOTASYNC_THREADING_THREAD_POOL_HPP
+#define DOTASYNC_THREADING_THREAD_POOL_HPP
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <any>
+#include <exception>
+#include <functional>
+
+namespace dotasync {
+
+class ThreadPool {
+public:
+    using UnhandledExceptionHandler = std::function<void(std::exception_ptr)>;
+
+    ThreadPool() = delete;
+
+    // Queues callBack to run on a pool thread. Throws ArgumentNullException
+    // for an empty function. Returns true, as .NET does.
+    static bool QueueUserWorkItem(std::function<void()> callBack);
+    static bool QueueUserWorkItem(std::function<void(const std::any&)> callBack, std::any state);
+
+    // The default runtime's executor; starts the runtime if needed.
+    static boost::asio::any_io_executor Executor();
+
+    // Number of threads the default runtime runs (it is started if needed).
+    static int ThreadCount();
+
+    // Replaces the unhandled-exception handler and returns the previous one.
+    // An empty handler restores the default (log, then terminate).
+    static UnhandledExceptionHandler SetUnhandledExceptionHandler(UnhandledExceptionHandler handler);
+};
+
+} // namespace dotasync
+
+#endif

@@ -1,0 +1,44 @@
+#include <dotasync/threading/thread_pool.hpp>
+
+#include "threading/default_runtime.hpp"
+
+#include <dotasync/core/exceptions.hpp>
+
+#include <boost/asio/post.hpp>
+
+namespace dotasync {
+
+bool ThreadPool::QueueUserWorkItem(std::function<void()> callBack)
+{
+    if (!callBack)
+        throw ArgumentNullException("callBack");
+    boost::asio::post(detail::default_runtime::instance().context(), std::move(callBack));
+    return true;
+}
+
+bool ThreadPool::QueueUserWorkItem(std::function<void(const std::any&)> callBack, std::any state)
+{
+    if (!callBack)
+        throw ArgumentNullException("callBack");
+    boost::asio::post(detail::default_runtime::instance().context(),
+                      [callBack = std::move(callBack), state = std::move(state)] { callBack(state); });
+    return true;
+}
+
+boost::asio::any_io_executor ThreadPool::Executor()
+{
+    return detail::default_runtime::instance().context().get_executor();
+}
+
+int ThreadPool::ThreadCount()
+{
+    return detail::default_runtime::instance().thread_count();
+}
+
+ThreadPool::UnhandledExceptionHandler
+ThreadPool::SetUnhandledExceptionHandler(UnhandledExceptionHandler handler)
+{
+    return detail::default_runtime::instance().set_unhandled_exception_handler(std::move(handler));
+}
+
+} // namespace dotasync
