@@ -1,0 +1,22 @@
+// Counts heap allocations made by the current thread. A test program that
+// links tests/support/allocation_counter.cpp gets a replaced global operator
+// new that feeds the count.
+#pragma once
+
+#include <cstddef>
+
+namespace dotasync_test {
+
+std::size_t& allocations_on_this_thread() noexcept;
+
+// Allocations the current thread makes while the scope is alive.
+class allocation_scope {
+public:
+    allocation_scope() noexcept : start_(allocations_on_this_thread()) {}
+    std::size_t count() const noexcept { return allocations_on_this_thread() - start_; }
+
+private:
+    std::size_t start_;
+};
+
+} // namespace dotasync_test
