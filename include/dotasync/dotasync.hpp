@@ -9,6 +9,9 @@
 #include <dotasync/core/logging.hpp>
 #include <dotasync/core/wait_handle.hpp>
 
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <dotasync/apm/delegate.hpp>

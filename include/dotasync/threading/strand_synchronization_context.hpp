@@ -1,0 +1,106 @@
+// StrandSynchronizationContext: an Asio strand used as a .NET
+// SynchronizationContext.
+//
+//   auto ui = std::make_shared<StrandSynchronizationContext>(io.get_executor());
+//   asio::post(ui->get_executor(), [] { /* Current() == ui here */ });
+//   asio::co_spawn(ui->get_executor(), coroutine(), asio::detached);
+//
+// Everything the context runs runs on its strand, one function at a time and
+// in the order it was queued, with SynchronizationContext::Current() equal to
+// the context: callbacks given to Post and Send, functions given to
+// get_executor() (asio::post, asio::dispatch), completion handlers bound to
+// it with asio::bind_executor, and co_spawned coroutines after every
+// resumption. EAP operations started from such code therefore raise their
+// events back on the same strand, as .NET raises them on the UI thread.
+//
+// Post queues the callback and returns. Send runs the callback inline when
+// the calling thread is already running the strand (so it cannot deadlock on
+// itself), and otherwise queues it and blocks until it has run, rethrowing
+// what the callback threw. Send from a thread that runs the strand's
+// io_context, outside the strand, waits for another thread of that
+// io_context to run the strand: with a single-threaded io_context that is a
+// deadlock, as Send to a busy UI thread is in .NET. If the io_context is
+// destroyed before a sent callback runs, Send throws ObjectDisposedException.
+//
+// OperationStarted/OperationCompleted count outstanding EAP operations; while
+// the count is above zero the context holds outstanding work on its
+// executor, so the io_context::run() that hosts it does not return while
+// operations started from it are still in flight (a message loop's role).
+// As with an executor_work_guard, the last OperationCompleted on an io_context
+// that has nothing else to do stops it (Asio's rule): run() then returns, and
+// a later run() needs io_context::restart() first.
+//
+// The io_context behind the executor must outlive the context, as it must
+// outlive any strand on it; operations that report to the context (their
+// AsyncOperations) hold a reference to it until they complete.
+//
+// A StrandSynchronizationContext must be owned by a std::shared_ptr (create it
+// with std::make_shared): its executor and its queued callbacks hold a
+// reference to it, so that it lives as long as work for it is pending.
+// get_executor(), Post and Send throw InvalidOperationException otherwise.
+// Exceptions escaping a function the context runs leave through the
+// io_context::run() of the thread that ran it, as with any Asio handler.
+//
+// Thread-safety: every member may be called from any thread.
+#ifndef DOTASYNC_THREADING_STRAND_SYNCHRONIZATION_CONTEXT_HPP
+#define DOTASYNC_THREADING_STRAND_SYNCHRONIZATION_CONTEXT_HPP
+
+#include <dotasync/threading/detail/strand_context_executor.hpp>
+#include <dotasync/threading/synchronization_context.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <any>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+
+namespace dotasync {
+
+class StrandSynchronizationContext : public SynchronizationContext {
+public:
+    using strand_type = boost::asio::strand<boost::asio::any_io_executor>;
+    // A real Asio executor (asio::execution::executor), convertible to
+    // asio::any_io_executor.
+    using executor_type = detail::strand_context_executor<strand_type>;
+
+    // Makes a new strand on executor. Throws ArgumentNullException for an
+    // empty executor.
+    explicit StrandSynchronizationContext(boost::asio::any_io_executor executor);
+    ~StrandSynchronizationContext() override;
+
+    void Post(SendOrPostCallback d, std::any state) override;
+    void Send(SendOrPostCallback d, std::any state) override;
+    void OperationStarted() override;
+    // Throws InvalidOperationException when called more often than
+    // OperationStarted.
+    void OperationCompleted() override;
+
+    // The executor that runs functions on the strand with Current() == this.
+    executor_type get_executor() const;
+
+    // The strand itself: functions run through it directly run on the same
+    // strand but do not set Current().
+    const strand_type& get_strand() const noexcept { return strand_; }
+
+    // True while the calling thread runs a function of this strand.
+    bool running_in_this_thread() const noexcept { return strand_.running_in_this_thread(); }
+
+    // Operations started (OperationStarted) and not yet completed.
+    std::size_t outstanding_operations() const;
+
+private:
+    std::shared_ptr<SynchronizationContext> shared_self() const;
+
+    strand_type strand_;
+    // The inner executor with outstanding_work.tracked, held while operations
+    // are outstanding.
+    mutable std::mutex work_mutex_;
+    std::size_t outstanding_ = 0;
+    boost::asio::any_io_executor work_;
+};
+
+} // namespace dotasync
+
+#endif

@@ -1,0 +1,116 @@
+#include <dotasync/threading/strand_synchronization_context.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+
+#include <future>
+#include <utility>
+
+namespace dotasync {
+
+namespace {
+
+boost::asio::any_io_executor checked(boost::asio::any_io_executor executor)
+{
+    if (!executor)
+        throw ArgumentNullException("executor");
+    return executor;
+}
+
+} // namespace
+
+StrandSynchronizationContext::StrandSynchronizationContext(boost::asio::any_io_executor executor)
+    : strand_(boost::asio::make_strand(checked(std::move(executor))))
+{
+}
+
+StrandSynchronizationContext::~StrandSynchronizationContext() = default;
+
+std::shared_ptr<SynchronizationContext> StrandSynchronizationContext::shared_self() const
+{
+    auto self = std::const_pointer_cast<SynchronizationContext>(weak_from_this().lock());
+    if (!self)
+        throw InvalidOperationException("A StrandSynchronizationContext must be owned by a std::shared_ptr "
+                                        "(create it with std::make_shared) before it is used.");
+    return self;
+}
+
+StrandSynchronizationContext::executor_type StrandSynchronizationContext::get_executor() const
+{
+    return executor_type(shared_self(), strand_);
+}
+
+void StrandSynchronizationContext::Post(SendOrPostCallback d, std::any state)
+{
+    if (!d)
+        throw ArgumentNullException("d");
+    boost::asio::post(get_executor(), [d = std::move(d), state = std::move(state)] { d(state); });
+}
+
+void StrandSynchronizationContext::Send(SendOrPostCallback d, std::any state)
+{
+    if (!d)
+        throw ArgumentNullException("d");
+    auto self = shared_self();
+    if (strand_.running_in_this_thread()) {
+        // Code running on the strand through the bare strand has not set
+        // Current(); the callback sees this context either way.
+        detail::current_context_scope scope(self);
+        d(state);
+        return;
+    }
+
+    std::promise<void> done;
+    auto finished = done.get_future();
+    boost::asio::post(executor_type(std::move(self), strand_),
+                      [d = std::move(d), state = std::move(state), done = std::move(done)]() mutable {
+                          try {
+                              d(state);
+                              done.set_value();
+                          } catch (...) {
+                              done.set_exception(std::current_exception());
+                          }
+                      });
+    try {
+        finished.get();
+    } catch (const std::future_error&) {
+        // The queued callback was destroyed without running: its io_context
+        // was shut down.
+        throw ObjectDisposedException("StrandSynchronizationContext",
+                                      "The strand's io_context was shut down before the sent callback ran.");
+    }
+}
+
+void StrandSynchronizationContext::OperationStarted()
+{
+    std::lock_guard lock(work_mutex_);
+    if (outstanding_ == 0)
+        work_ = boost::asio::prefer(strand_.get_inner_executor(), boost::asio::execution::outstanding_work.tracked);
+    ++outstanding_;
+}
+
+void StrandSynchronizationContext::OperationCompleted()
+{
+    boost::asio::any_io_executor released;
+    {
+        std::lock_guard lock(work_mutex_);
+        if (outstanding_ == 0)
+            throw InvalidOperationException(
+                "OperationCompleted was called more often than OperationStarted on this context.");
+        if (--outstanding_ == 0)
+            released = std::exchange(work_, boost::asio::any_io_executor());
+    }
+    // Releasing the work may let io_context::run() return; done outside the
+    // lock because it can wake other threads.
+}
+
+std::size_t StrandSynchronizationContext::outstanding_operations() const
+{
+    std::lock_guard lock(work_mutex_);
+    return outstanding_;
+}
+
+} // namespace dotasync
