@@ -4,6 +4,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/error_mapping.hpp>
+#include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>

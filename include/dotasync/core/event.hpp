@@ -1,0 +1,140 @@
+// Event<Args>: a .NET event, the list of handlers an object raises.
+//
+//   Event<GetUserCompletedEventArgs> GetUserCompleted;
+//   auto subscription = provider.GetUserCompleted += [](const std::any& sender,
+//                                                       const GetUserCompletedEventArgs& e) { ... };
+//   provider.GetUserCompleted -= subscription;
+//   GetUserCompleted.Invoke(this, e);          // inside the provider
+//
+// += adds a handler and returns the Subscription that -= takes to remove it
+// again (C++ cannot compare two std::functions, so the subscription stands
+// for the handler). Invoke calls the handlers in subscription order with the
+// sender and the arguments; handlers may take `Args&` (DoWork sets Result and
+// Cancel through it) or `const Args&`. As in .NET, adding an empty handler
+// does nothing (it returns an empty Subscription), and removing a
+// subscription that is not, or no longer, subscribed does nothing.
+//
+// An exception thrown by a handler propagates out of Invoke and the handlers
+// after it are not called, as with a .NET multicast delegate.
+//
+// Thread-safety: +=, -= and Invoke may be called from any thread at once,
+// also from inside a handler. Invoke calls the handlers of the list as it was
+// when Invoke started: a handler added meanwhile is called from the next
+// raise on, and a handler removed meanwhile may still receive this raise but
+// none that starts after -= has returned. Raising costs one lock and no
+// allocation.
+#ifndef DOTASYNC_CORE_EVENT_HPP
+#define DOTASYNC_CORE_EVENT_HPP
+
+#include <any>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+namespace dotasync {
+
+template <class Args>
+using EventHandler = std::function<void(const std::any& sender, Args& e)>;
+
+template <class Args>
+class Event {
+public:
+    // Names one handler added to one event; empty when default-constructed.
+    class Subscription {
+    public:
+        Subscription() noexcept = default;
+
+        explicit operator bool() const noexcept { return id_ != 0; }
+        friend bool operator==(const Subscription&, const Subscription&) noexcept = default;
+
+    private:
+        friend class Event;
+        Subscription(const Event* event, std::uint64_t id) noexcept : event_(event), id_(id) {}
+
+        const Event* event_ = nullptr;
+        std::uint64_t id_ = 0;
+    };
+
+    Event() = default;
+    // An event belongs to the object that raises it: copying one would copy
+    // its subscribers, which .NET never does.
+    Event(const Event&) = delete;
+    Event& operator=(const Event&) = delete;
+
+    Subscription operator+=(EventHandler<Args> handler)
+    {
+        if (!handler)
+            return {};
+        std::lock_guard lock(mutex_);
+        const std::uint64_t id = ++last_id_;
+        auto next = std::make_shared<handler_list>();
+        if (handlers_) {
+            next->reserve(handlers_->size() + 1);
+            *next = *handlers_;
+        }
+        next->push_back({id, std::move(handler)});
+        handlers_ = std::move(next);
+        return Subscription(this, id);
+    }
+
+    void operator-=(const Subscription& subscription)
+    {
+        if (subscription.event_ != this || subscription.id_ == 0)
+            return;
+        std::lock_guard lock(mutex_);
+        if (!handlers_)
+            return;
+        auto next = std::make_shared<handler_list>();
+        next->reserve(handlers_->size());
+        for (const auto& entry : *handlers_)
+            if (entry.id != subscription.id_)
+                next->push_back(entry);
+        if (next->size() == handlers_->size())
+            return;
+        if (next->empty())
+            handlers_.reset();
+        else
+            handlers_ = std::move(next);
+    }
+
+    // Raises the event: calls every handler, in subscription order.
+    void Invoke(const std::any& sender, Args& e) const
+    {
+        std::shared_ptr<const handler_list> snapshot;
+        {
+            std::lock_guard lock(mutex_);
+            snapshot = handlers_;
+        }
+        if (!snapshot)
+            return;
+        for (const auto& entry : *snapshot)
+            entry.handler(sender, e);
+    }
+
+    // Number of handlers subscribed now.
+    std::size_t HandlerCount() const
+    {
+        std::lock_guard lock(mutex_);
+        return handlers_ ? handlers_->size() : 0;
+    }
+
+private:
+    struct entry {
+        std::uint64_t id;
+        EventHandler<Args> handler;
+    };
+    using handler_list = std::vector<entry>;
+
+    // Copy-on-write: a raise holds the list it started with while += and -=
+    // publish new lists, so handlers run without the lock held.
+    mutable std::mutex mutex_;
+    std::shared_ptr<const handler_list> handlers_;
+    std::uint64_t last_id_ = 0;
+};
+
+} // namespace dotasync
+
+#endif
