@@ -1,0 +1,274 @@
+#include <dotasync/eap/async_operation.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace dotasync;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto generous = 10s;
+
+// A context that counts operations and keeps posted callbacks until pump().
+class recording_context : public SynchronizationContext {
+public:
+    void Post(SendOrPostCallback d, std::any state) override
+    {
+        std::lock_guard lock(mutex_);
+        queue_.emplace_back(std::move(d), std::move(state));
+    }
+    void OperationStarted() override { ++started; }
+    void OperationCompleted() override { ++completed; }
+
+    // Runs what was posted, in order, with this context current.
+    void pump()
+    {
+        std::vector<std::pair<SendOrPostCallback, std::any>> queue;
+        {
+            std::lock_guard lock(mutex_);
+            queue.swap(queue_);
+        }
+        auto previous = Current();
+        SetSynchronizationContext(shared_from_this());
+        for (auto& [d, state] : queue)
+            d(state);
+        SetSynchronizationContext(previous);
+    }
+
+    std::size_t queued()
+    {
+        std::lock_guard lock(mutex_);
+        return queue_.size();
+    }
+
+    int started = 0;
+    int completed = 0;
+
+private:
+    std::mutex mutex_;
+    std::vector<std::pair<SendOrPostCallback, std::any>> queue_;
+};
+
+// Makes a context current for the scope of a test.
+class use_context {
+public:
+    explicit use_context(std::shared_ptr<SynchronizationContext> context)
+    {
+        SynchronizationContext::SetSynchronizationContext(std::move(context));
+    }
+    ~use_context() { SynchronizationContext::SetSynchronizationContext(nullptr); }
+};
+
+void nothing(const std::any&) {}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(creation)
+
+BOOST_AUTO_TEST_CASE(CreateOperation_captures_the_current_context_and_calls_OperationStarted_once)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation(std::string("state"));
+    BOOST_TEST(op->SynchronizationContext() == context);
+    BOOST_TEST(std::any_cast<std::string>(op->UserSuppliedState()) == "state");
+    BOOST_TEST(context->started == 1);
+    BOOST_TEST(context->completed == 0);
+    op->OperationCompleted();
+}
+
+BOOST_AUTO_TEST_CASE(Without_a_current_context_the_operation_uses_the_default_context_without_installing_it)
+{
+    BOOST_REQUIRE(!SynchronizationContext::Current());
+    auto op = AsyncOperationManager::CreateOperation({});
+    BOOST_REQUIRE(op->SynchronizationContext());
+    BOOST_TEST(op->SynchronizationContext() == AsyncOperationManager::SynchronizationContext());
+    BOOST_TEST((typeid(*op->SynchronizationContext()) == typeid(SynchronizationContext)));
+    BOOST_TEST(!SynchronizationContext::Current());
+    op->OperationCompleted();
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_started_with_no_context_completes_on_the_default_runtime)
+{
+    auto op = AsyncOperationManager::CreateOperation({});
+    std::promise<std::pair<std::thread::id, bool>> ran;
+    op->PostOperationCompleted(
+        [&](const std::any&) {
+            ran.set_value({std::this_thread::get_id(), SynchronizationContext::Current() == nullptr});
+        },
+        {});
+    auto future = ran.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [thread, no_context] = future.get();
+    BOOST_TEST((thread != std::this_thread::get_id()));
+    BOOST_TEST(no_context);
+}
+
+BOOST_AUTO_TEST_CASE(The_AsyncOperationManager_setter_sets_the_current_context)
+{
+    auto context = std::make_shared<recording_context>();
+    AsyncOperationManager::SynchronizationContext(context);
+    BOOST_TEST(SynchronizationContext::Current() == context);
+    BOOST_TEST(AsyncOperationManager::SynchronizationContext() == context);
+    AsyncOperationManager::SynchronizationContext(nullptr);
+    BOOST_TEST(!SynchronizationContext::Current());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(posting)
+
+BOOST_AUTO_TEST_CASE(Post_and_PostOperationCompleted_run_through_the_captured_context_in_order)
+{
+    auto context = std::make_shared<recording_context>();
+    std::shared_ptr<AsyncOperation> op;
+    {
+        use_context scope(context);
+        op = AsyncOperationManager::CreateOperation({});
+    }
+    std::vector<std::string> ran;
+    bool current = true;
+    auto record = [&](const std::any& state) {
+        ran.push_back(std::any_cast<std::string>(state));
+        current = current && SynchronizationContext::Current() == context;
+    };
+    // Called from another thread, as an operation's completion would be.
+    std::thread([&] {
+        op->Post(record, std::string("progress 1"));
+        op->Post(record, std::string("progress 2"));
+        op->PostOperationCompleted(record, std::string("completed"));
+    }).join();
+    BOOST_TEST(ran.empty());
+    BOOST_TEST(context->completed == 1);
+    context->pump();
+    BOOST_TEST(ran == (std::vector<std::string>{"progress 1", "progress 2", "completed"}),
+               boost::test_tools::per_element());
+    BOOST_TEST(current);
+}
+
+BOOST_AUTO_TEST_CASE(A_null_callback_throws_ArgumentNullException_and_changes_nothing)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation({});
+    BOOST_CHECK_THROW(op->Post(SendOrPostCallback(), {}), ArgumentNullException);
+    BOOST_CHECK_THROW(op->PostOperationCompleted(SendOrPostCallback(), {}), ArgumentNullException);
+    BOOST_TEST(!op->IsCompleted());
+    BOOST_TEST(context->queued() == 0u);
+    BOOST_TEST(context->completed == 0);
+    op->PostOperationCompleted(nothing, {});
+    BOOST_TEST(context->completed == 1);
+}
+
+BOOST_AUTO_TEST_CASE(After_PostOperationCompleted_every_call_throws_InvalidOperationException)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation({});
+    op->PostOperationCompleted(nothing, {});
+    BOOST_TEST(op->IsCompleted());
+    BOOST_CHECK_THROW(op->Post(nothing, {}), InvalidOperationException);
+    BOOST_CHECK_THROW(op->PostOperationCompleted(nothing, {}), InvalidOperationException);
+    BOOST_CHECK_THROW(op->OperationCompleted(), InvalidOperationException);
+    BOOST_TEST(context->queued() == 1u);
+    BOOST_TEST(context->completed == 1);
+}
+
+BOOST_AUTO_TEST_CASE(After_OperationCompleted_every_call_throws_InvalidOperationException)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation({});
+    op->OperationCompleted();
+    BOOST_CHECK_THROW(op->Post(nothing, {}), InvalidOperationException);
+    BOOST_CHECK_THROW(op->PostOperationCompleted(nothing, {}), InvalidOperationException);
+    BOOST_CHECK_THROW(op->OperationCompleted(), InvalidOperationException);
+    BOOST_TEST(context->queued() == 0u);
+    BOOST_TEST(context->completed == 1);
+}
+
+BOOST_AUTO_TEST_CASE(A_completed_operation_checks_completion_before_the_callback)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation({});
+    op->OperationCompleted();
+    // Both rules are broken; .NET reports the completed operation.
+    BOOST_CHECK_THROW(op->Post(SendOrPostCallback(), {}), InvalidOperationException);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(counts)
+
+BOOST_AUTO_TEST_CASE(OperationStarted_and_OperationCompleted_are_called_once_per_operation)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    std::vector<std::shared_ptr<AsyncOperation>> ops;
+    for (int i = 0; i < 10; ++i)
+        ops.push_back(AsyncOperationManager::CreateOperation(i));
+    BOOST_TEST(context->started == 10);
+    for (int i = 0; i < 10; ++i) {
+        if (i % 2 == 0)
+            ops[static_cast<std::size_t>(i)]->PostOperationCompleted(nothing, {});
+        else
+            ops[static_cast<std::size_t>(i)]->OperationCompleted();
+    }
+    BOOST_TEST(context->completed == 10);
+    ops.clear(); // destroying completed operations changes nothing
+    BOOST_TEST(context->completed == 10);
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_destroyed_without_completing_calls_OperationCompleted_itself)
+{
+    auto context = std::make_shared<recording_context>();
+    use_context scope(context);
+    auto op = AsyncOperationManager::CreateOperation({});
+    op->Post(nothing, {});
+    BOOST_TEST(context->completed == 0);
+    op.reset();
+    BOOST_TEST(context->started == 1);
+    BOOST_TEST(context->completed == 1);
+}
+
+BOOST_AUTO_TEST_CASE(A_strand_context_counts_the_operation_until_its_completion_has_been_posted)
+{
+    asio::io_context io;
+    auto context = std::make_shared<StrandSynchronizationContext>(io.get_executor());
+    std::shared_ptr<AsyncOperation> op;
+    asio::post(context->get_executor(), [&] { op = AsyncOperationManager::CreateOperation({}); });
+    io.run_one();
+    BOOST_REQUIRE(op);
+    BOOST_TEST(context->outstanding_operations() == 1u);
+
+    bool completed_on_strand = false;
+    std::thread([&] {
+        op->PostOperationCompleted(
+            [&](const std::any&) { completed_on_strand = SynchronizationContext::Current() == context; }, {});
+    }).join();
+    BOOST_TEST(context->outstanding_operations() == 0u);
+    io.restart();
+    io.run();
+    BOOST_TEST(completed_on_strand);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
