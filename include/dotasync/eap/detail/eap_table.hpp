@@ -1,0 +1,165 @@
+// The bookkeeping behind the eap adapter: user-state keys, one entry per
+// operation in flight, and the table that maps one to the other. Compiled in
+// lib/eap/eap.cpp.
+#ifndef DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
+#define DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
+
+#include <dotasync/eap/async_operation.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+
+#include <any>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <utility>
+
+namespace dotasync::detail {
+
+// How keys of one kind compare: two keys are equal when they have the same
+// kind and equal() says so. Kinds are compared by address.
+struct user_state_kind {
+    bool (*equal)(const std::any& a, const std::any& b) noexcept;
+    const char* name;
+};
+
+// The comparable form of a userState: its kind, a normalised value (a
+// std::string for every string type, a const void* for every pointer type,
+// the value itself otherwise) and a hash. A state of a type nobody registered
+// gets a unique key, equal only to itself.
+class user_state_key {
+public:
+    user_state_key(const user_state_kind* kind, std::any value, std::size_t hash) noexcept
+        : kind_(kind), value_(std::move(value)), hash_(hash)
+    {
+    }
+
+    // The key of state; a unique key when state's type is not registered.
+    static user_state_key of(const std::any& state);
+    // The key of state; throws ArgumentException when state's type is not
+    // registered, since such a state can never match a started operation.
+    static user_state_key lookup(const std::any& state);
+
+    static user_state_key of_address(const volatile void* address) noexcept;
+    static user_state_key of_string(std::string_view text);
+
+    bool is_empty() const noexcept;
+    std::size_t hash() const noexcept { return hash_; }
+
+    friend bool operator==(const user_state_key& a, const user_state_key& b) noexcept
+    {
+        if (a.kind_ != b.kind_)
+            return false;
+        if (a.kind_ == nullptr)
+            return a.hash_ == b.hash_; // unique keys: the hash is a serial number
+        return a.kind_->equal(a.value_, b.value_);
+    }
+
+    struct hasher {
+        std::size_t operator()(const user_state_key& key) const noexcept { return key.hash_; }
+    };
+
+private:
+    const user_state_kind* kind_;
+    std::any value_;
+    std::size_t hash_;
+};
+
+using user_state_key_maker = user_state_key (*)(const std::any& state);
+
+// Registers how states of one type become keys; the first registration of a
+// type wins. Returns false when the type was already registered.
+bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker);
+
+class eap_table;
+
+// One EAP operation from start to completion.
+class eap_entry : public std::enable_shared_from_this<eap_entry> {
+public:
+    eap_entry(std::shared_ptr<eap_table> table, user_state_key key, boost::asio::any_io_executor cancel_executor);
+    ~eap_entry();
+
+    eap_entry(const eap_entry&) = delete;
+    eap_entry& operator=(const eap_entry&) = delete;
+
+    // Starts an operation: registers userState in table (null for an
+    // untracked operation), then creates the AsyncOperation, which captures
+    // the current context. Throws ArgumentException (InvalidOperationException
+    // for an empty userState) when the state is already in flight.
+    static std::shared_ptr<eap_entry> start(const std::shared_ptr<eap_table>& table, std::any userState,
+                                            boost::asio::any_io_executor cancel_executor);
+
+    // The slot the operation's handler exposes; not connected for an
+    // untracked operation, which nobody can cancel.
+    boost::asio::cancellation_slot slot() noexcept;
+
+    const std::shared_ptr<AsyncOperation>& operation() const noexcept { return operation_; }
+
+    // The operation's handler ran or was destroyed: no cancellation is
+    // emitted from now on and the userState is free for a new operation.
+    // Returns whether cancellation had been requested.
+    bool finish() noexcept;
+
+    // CancelAsync for this operation. Returns false when it has finished.
+    bool request_cancel();
+
+    // False once the eap_operations object the operation was started through
+    // has been destroyed: its completion callback is then not run.
+    bool owner_alive() const noexcept;
+
+private:
+    friend class eap_table;
+
+    void emit_cancellation();
+
+    std::shared_ptr<eap_table> table_;
+    user_state_key key_;
+    // Where the cancellation signal is emitted: the operation's I/O executor,
+    // since Asio cancellation slots are not thread-safe. Empty when the
+    // initiation did not tell; the signal is then emitted on the calling
+    // thread.
+    boost::asio::any_io_executor cancel_executor_;
+    std::shared_ptr<AsyncOperation> operation_;
+    // Recursive because emitting may, for an operation that completes inside
+    // its cancellation handler, run finish() on the same thread.
+    std::recursive_mutex mutex_;
+    boost::asio::cancellation_signal signal_;
+    bool finished_ = false;
+    bool cancel_requested_ = false;
+};
+
+// The operations in flight of one eap_operations object, by userState.
+class eap_table {
+public:
+    eap_table() = default;
+    eap_table(const eap_table&) = delete;
+    eap_table& operator=(const eap_table&) = delete;
+
+    bool cancel(const std::any& userState);
+    bool contains(const std::any& userState) const;
+    std::size_t size() const;
+    void cancel_all();
+    // The owner is being destroyed: completions still pending are dropped.
+    void detach();
+    bool alive() const noexcept { return alive_.load(std::memory_order_acquire); }
+
+private:
+    friend class eap_entry;
+
+    void insert(const std::shared_ptr<eap_entry>& entry);
+    void remove(const eap_entry& entry) noexcept;
+
+    mutable std::mutex mutex_;
+    std::unordered_map<user_state_key, std::shared_ptr<eap_entry>, user_state_key::hasher> entries_;
+    std::atomic<bool> alive_{true};
+};
+
+} // namespace dotasync::detail
+
+#endif

@@ -1,0 +1,241 @@
+// Asio glue for the eap token: the async_result specialisation and the
+// handler it hands to an initiating function.
+#ifndef DOTASYNC_EAP_IMPL_EAP_HPP
+#define DOTASYNC_EAP_IMPL_EAP_HPP
+
+#include <dotasync/core/error_mapping.hpp>
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/logging.hpp>
+#include <dotasync/eap/async_completed_event_args.hpp>
+#include <dotasync/eap/detail/eap_table.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <any>
+#include <exception>
+#include <memory>
+#include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace dotasync {
+namespace detail {
+
+template <class T>
+inline constexpr bool eap_is_error_code_v =
+    std::is_same_v<T, boost::system::error_code> || std::is_same_v<T, std::error_code>;
+
+// A completion signature split into its error channel (a leading error_code
+// or exception_ptr, if any) and the values that follow it.
+template <class... Args>
+struct eap_completion {
+    using values_type = std::tuple<Args...>;
+    static constexpr bool has_error_channel = false;
+};
+
+template <class First, class... Rest>
+    requires(eap_is_error_code_v<First> || std::is_same_v<First, std::exception_ptr>)
+struct eap_completion<First, Rest...> {
+    using values_type = std::tuple<Rest...>;
+    static constexpr bool has_error_channel = true;
+
+    static std::exception_ptr error(const First& channel)
+    {
+        if constexpr (eap_is_error_code_v<First>)
+            return exception_from_error(channel);
+        else
+            return channel;
+    }
+
+    // Whether the failure only reports that the operation was cancelled.
+    static bool is_cancellation(const First& channel) noexcept
+    {
+        if constexpr (eap_is_error_code_v<First>) {
+            return channel == boost::asio::error::operation_aborted ||
+                   channel == std::errc::operation_canceled;
+        } else {
+            if (!channel)
+                return false;
+            try {
+                std::rethrow_exception(channel);
+            } catch (const OperationCanceledException&) {
+                return true;
+            } catch (const boost::system::system_error& e) {
+                // What co_spawn reports for a cancelled coroutine.
+                return e.code() == boost::asio::error::operation_aborted;
+            } catch (...) {
+                return false;
+            }
+        }
+    }
+};
+
+// What PostOperationCompleted carries to the context: the callback and the
+// arguments it will be called with, kept in one shared block so that the
+// SendOrPostCallback stays copyable whatever the values are.
+template <class Callback, class Values>
+struct eap_delivery {
+    Callback callback;
+    AsyncCompletedEventArgs done;
+    Values values;
+    std::shared_ptr<eap_entry> entry;
+
+    void run()
+    {
+        if (!entry->owner_alive())
+            return;
+        std::apply([this](auto&... vs) { callback(std::move(done), std::move(vs)...); }, values);
+    }
+};
+
+template <class Callback, class Signature>
+class eap_handler;
+
+template <class Callback, class R, class... Args>
+class eap_handler<Callback, R(Args...)> {
+    using completion = eap_completion<std::decay_t<Args>...>;
+    using values_type = typename completion::values_type;
+
+public:
+    using cancellation_slot_type = boost::asio::cancellation_slot;
+
+    eap_handler(std::shared_ptr<eap_entry> entry, Callback callback)
+        : entry_(std::move(entry)), callback_(std::move(callback))
+    {
+    }
+
+    eap_handler(eap_handler&&) noexcept = default;
+    eap_handler& operator=(eap_handler&&) = delete;
+    eap_handler(const eap_handler&) = delete;
+    eap_handler& operator=(const eap_handler&) = delete;
+
+    ~eap_handler()
+    {
+        if (entry_)
+            abandon();
+    }
+
+    cancellation_slot_type get_cancellation_slot() const noexcept
+    {
+        return entry_ ? entry_->slot() : cancellation_slot_type();
+    }
+
+    template <class... Vs>
+    void operator()(Vs&&... vs)
+    {
+        auto entry = std::move(entry_);
+        const bool cancel_requested = entry->finish();
+        deliver(std::move(entry), cancel_requested, std::forward<Vs>(vs)...);
+    }
+
+private:
+    template <class First, class... Rest>
+        requires completion::has_error_channel
+    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, First&& channel, Rest&&... rest)
+    {
+        std::exception_ptr error;
+        if (!(cancel_requested && completion::is_cancellation(channel)))
+            error = completion::error(channel);
+        post(std::move(entry), std::move(error), cancel_requested, values_type(std::forward<Rest>(rest)...));
+    }
+
+    template <class... Vs>
+        requires(!completion::has_error_channel)
+    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, Vs&&... vs)
+    {
+        post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
+    }
+
+    void post(std::shared_ptr<eap_entry> entry, std::exception_ptr error, bool cancelled, values_type values)
+    {
+        const auto& operation = entry->operation();
+        auto delivery = std::make_shared<eap_delivery<Callback, values_type>>(eap_delivery<Callback, values_type>{
+            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, operation->UserSuppliedState()),
+            std::move(values), entry});
+        operation->PostOperationCompleted([delivery = std::move(delivery)](const std::any&) { delivery->run(); }, {});
+    }
+
+    // The handler is destroyed without having been invoked: either the
+    // initiating function threw (nothing started), or the io_context that
+    // held the operation was destroyed. In both cases no completion callback
+    // can be delivered safely, so the operation just ends.
+    void abandon() noexcept
+    {
+        try {
+            auto entry = std::move(entry_);
+            entry->finish();
+            if (!entry->operation()->IsCompleted())
+                entry->operation()->OperationCompleted();
+        } catch (...) {
+            log_callback_exception("an abandoned EAP operation", std::current_exception());
+        }
+    }
+
+    std::shared_ptr<eap_entry> entry_;
+    Callback callback_;
+};
+
+struct eap_access {
+    template <class Callback, class Initiation>
+    static std::shared_ptr<eap_entry> start(eap<Callback>& token, const Initiation& initiation)
+    {
+        return eap_entry::start(token.table_, std::move(token.user_state_), cancel_executor(initiation));
+    }
+
+    template <class Callback>
+    static Callback&& callback(eap<Callback>& token) noexcept
+    {
+        return std::move(token.callback_);
+    }
+
+    // The executor the operation runs on, when the initiation names one that
+    // an any_io_executor can hold.
+    template <class Initiation>
+    static boost::asio::any_io_executor cancel_executor(const Initiation& initiation)
+    {
+        if constexpr (requires { initiation.get_executor(); }) {
+            if constexpr (std::is_convertible_v<decltype(initiation.get_executor()), boost::asio::any_io_executor>)
+                return initiation.get_executor();
+        }
+        return {};
+    }
+};
+
+} // namespace detail
+} // namespace dotasync
+
+namespace boost::asio {
+
+template <class Callback, class R, class... Args>
+class async_result<dotasync::eap<Callback>, R(Args...)> {
+public:
+    using return_type = void;
+
+    template <class Initiation, class RawToken, class... InitArgs>
+    static void initiate(Initiation&& initiation, RawToken&& token, InitArgs&&... args)
+    {
+        using values_type = typename dotasync::detail::eap_completion<std::decay_t<Args>...>::values_type;
+        static_assert(
+            []<class... Vs>(std::tuple<Vs...>*) {
+                return std::is_invocable_v<Callback&, dotasync::AsyncCompletedEventArgs, Vs...>;
+            }(static_cast<values_type*>(nullptr)),
+            "the eap callback must accept (AsyncCompletedEventArgs, the completion values after the error channel)");
+
+        dotasync::eap<Callback> owned(std::forward<RawToken>(token));
+        auto entry = dotasync::detail::eap_access::start(owned, initiation);
+        std::forward<Initiation>(initiation)(
+            dotasync::detail::eap_handler<Callback, R(Args...)>(std::move(entry),
+                                                                dotasync::detail::eap_access::callback(owned)),
+            std::forward<InitArgs>(args)...);
+    }
+};
+
+} // namespace boost::asio
+
+#endif

@@ -1,0 +1,328 @@
+#include <dotasync/eap/eap.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+
+#include <boost/asio/dispatch.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dotasync {
+
+namespace detail {
+
+namespace {
+
+const user_state_kind empty_kind{[](const std::any&, const std::any&) noexcept { return true; }, "empty"};
+
+const user_state_kind string_kind{
+    [](const std::any& a, const std::any& b) noexcept {
+        return *std::any_cast<std::string>(&a) == *std::any_cast<std::string>(&b);
+    },
+    "string"};
+
+const user_state_kind address_kind{
+    [](const std::any& a, const std::any& b) noexcept {
+        return *std::any_cast<const volatile void*>(&a) == *std::any_cast<const volatile void*>(&b);
+    },
+    "address"};
+
+template <class T>
+user_state_key string_key(const std::any& state)
+{
+    const T& value = *std::any_cast<T>(&state);
+    if constexpr (std::is_pointer_v<T>) {
+        // A null C string has no content to compare; it is the null address.
+        if (value == nullptr)
+            return user_state_key::of_address(nullptr);
+    }
+    return user_state_key::of_string(std::string_view(value));
+}
+
+// The registry of key makers by type. Built-in types are registered when it
+// is first used; register_user_state_type adds more.
+class key_registry {
+public:
+    static key_registry& instance()
+    {
+        static key_registry registry;
+        return registry;
+    }
+
+    user_state_key_maker find(std::type_index type) const
+    {
+        std::shared_lock lock(mutex_);
+        auto it = makers_.find(type);
+        return it == makers_.end() ? nullptr : it->second;
+    }
+
+    bool add(std::type_index type, user_state_key_maker maker)
+    {
+        std::unique_lock lock(mutex_);
+        return makers_.try_emplace(type, maker).second;
+    }
+
+private:
+    key_registry()
+    {
+        add_values<bool, char, signed char, unsigned char, wchar_t, char8_t, char16_t, char32_t, short,
+                   unsigned short, int, unsigned int, long, unsigned long, long long, unsigned long long, float,
+                   double, long double>();
+        makers_.try_emplace(typeid(std::string), &string_key<std::string>);
+        makers_.try_emplace(typeid(std::string_view), &string_key<std::string_view>);
+        makers_.try_emplace(typeid(const char*), &string_key<const char*>);
+        makers_.try_emplace(typeid(char*), &string_key<char*>);
+        makers_.try_emplace(typeid(void*), &make_user_state_key<void*>);
+        makers_.try_emplace(typeid(const void*), &make_user_state_key<const void*>);
+        makers_.try_emplace(typeid(std::shared_ptr<void>), &make_user_state_key<std::shared_ptr<void>>);
+        makers_.try_emplace(typeid(std::shared_ptr<const void>), &make_user_state_key<std::shared_ptr<const void>>);
+    }
+
+    template <class... Ts>
+    void add_values()
+    {
+        (makers_.try_emplace(typeid(Ts), &make_user_state_key<Ts>), ...);
+    }
+
+    mutable std::shared_mutex mutex_;
+    std::unordered_map<std::type_index, user_state_key_maker> makers_;
+};
+
+std::string type_name(const std::any& state)
+{
+    return state.type().name();
+}
+
+} // namespace
+
+user_state_key user_state_key::of(const std::any& state)
+{
+    if (!state.has_value())
+        return user_state_key(&empty_kind, std::any(), 0);
+    if (auto maker = key_registry::instance().find(state.type()))
+        return maker(state);
+    // Unique keys carry a serial number where other keys carry a hash.
+    static std::atomic<std::size_t> serial{0};
+    return user_state_key(nullptr, std::any(), serial.fetch_add(1, std::memory_order_relaxed));
+}
+
+user_state_key user_state_key::lookup(const std::any& state)
+{
+    if (state.has_value() && !key_registry::instance().find(state.type()))
+        throw ArgumentException("A userState of type " + type_name(state) +
+                                    " cannot be compared with the states of started operations; register the type "
+                                    "with dotasync::register_user_state_type<T>().",
+                                "userState");
+    return of(state);
+}
+
+user_state_key user_state_key::of_address(const volatile void* address) noexcept
+{
+    return user_state_key(&address_kind, std::any(address), std::hash<const volatile void*>{}(address));
+}
+
+user_state_key user_state_key::of_string(std::string_view text)
+{
+    return user_state_key(&string_kind, std::any(std::string(text)), std::hash<std::string_view>{}(text));
+}
+
+bool user_state_key::is_empty() const noexcept
+{
+    return kind_ == &empty_kind;
+}
+
+bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker)
+{
+    return key_registry::instance().add(type, maker);
+}
+
+// eap_entry
+
+eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key,
+                     boost::asio::any_io_executor cancel_executor)
+    : table_(std::move(table)), key_(std::move(key)), cancel_executor_(std::move(cancel_executor))
+{
+}
+
+eap_entry::~eap_entry() = default;
+
+std::shared_ptr<eap_entry> eap_entry::start(const std::shared_ptr<eap_table>& table, std::any userState,
+                                            boost::asio::any_io_executor cancel_executor)
+{
+    auto entry = std::make_shared<eap_entry>(table, table ? user_state_key::of(userState)
+                                                          : user_state_key(nullptr, std::any(), 0),
+                                             std::move(cancel_executor));
+    if (table)
+        table->insert(entry);
+    try {
+        entry->operation_ = AsyncOperationManager::CreateOperation(std::move(userState));
+    } catch (...) {
+        if (table)
+            table->remove(*entry);
+        throw;
+    }
+    return entry;
+}
+
+boost::asio::cancellation_slot eap_entry::slot() noexcept
+{
+    return table_ ? signal_.slot() : boost::asio::cancellation_slot();
+}
+
+bool eap_entry::finish() noexcept
+{
+    bool cancel_requested = false;
+    {
+        std::lock_guard lock(mutex_);
+        finished_ = true;
+        cancel_requested = cancel_requested_;
+    }
+    if (table_)
+        table_->remove(*this);
+    return cancel_requested;
+}
+
+bool eap_entry::request_cancel()
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (finished_)
+            return false;
+        if (cancel_requested_)
+            return true;
+        cancel_requested_ = true;
+    }
+    if (cancel_executor_) {
+        boost::asio::dispatch(cancel_executor_, [self = shared_from_this()] { self->emit_cancellation(); });
+    } else {
+        emit_cancellation();
+    }
+    return true;
+}
+
+void eap_entry::emit_cancellation()
+{
+    // Held while emitting, so that the operation cannot finish (and its
+    // handler free what the slot's cancellation handler refers to) halfway.
+    std::lock_guard lock(mutex_);
+    if (!finished_)
+        signal_.emit(boost::asio::cancellation_type::terminal);
+}
+
+bool eap_entry::owner_alive() const noexcept
+{
+    return !table_ || table_->alive();
+}
+
+// eap_table
+
+void eap_table::insert(const std::shared_ptr<eap_entry>& entry)
+{
+    std::lock_guard lock(mutex_);
+    if (entries_.try_emplace(entry->key_, entry).second)
+        return;
+    if (entry->key_.is_empty())
+        throw InvalidOperationException("An operation started without a userState is still in progress; "
+                                        "pass a unique userState to run several at once.");
+    throw ArgumentException("The userState parameter must be unique: an operation started with this userState "
+                            "is still in progress.",
+                            "userState");
+}
+
+void eap_table::remove(const eap_entry& entry) noexcept
+{
+    std::shared_ptr<eap_entry> removed; // released after the lock, as it may be the last reference
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(entry.key_);
+    if (it != entries_.end() && it->second.get() == &entry) {
+        removed = std::move(it->second);
+        entries_.erase(it);
+    }
+}
+
+bool eap_table::cancel(const std::any& userState)
+{
+    const auto key = user_state_key::lookup(userState);
+    std::shared_ptr<eap_entry> entry;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end())
+            return false;
+        entry = it->second;
+    }
+    return entry->request_cancel();
+}
+
+bool eap_table::contains(const std::any& userState) const
+{
+    const auto key = user_state_key::lookup(userState);
+    std::lock_guard lock(mutex_);
+    return entries_.count(key) != 0;
+}
+
+std::size_t eap_table::size() const
+{
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+void eap_table::cancel_all()
+{
+    std::vector<std::shared_ptr<eap_entry>> entries;
+    {
+        std::lock_guard lock(mutex_);
+        entries.reserve(entries_.size());
+        for (const auto& [key, entry] : entries_)
+            entries.push_back(entry);
+    }
+    for (const auto& entry : entries)
+        entry->request_cancel();
+}
+
+void eap_table::detach()
+{
+    alive_.store(false, std::memory_order_release);
+    cancel_all();
+}
+
+} // namespace detail
+
+eap_operations::eap_operations() : table_(std::make_shared<detail::eap_table>()) {}
+
+eap_operations::~eap_operations()
+{
+    try {
+        table_->detach();
+    } catch (...) {
+        detail::log_callback_exception("eap_operations destructor", std::current_exception());
+    }
+}
+
+bool eap_operations::cancel(const std::any& userState)
+{
+    return table_->cancel(userState);
+}
+
+void eap_operations::cancel_all()
+{
+    table_->cancel_all();
+}
+
+bool eap_operations::contains(const std::any& userState) const
+{
+    return table_->contains(userState);
+}
+
+std::size_t eap_operations::size() const
+{
+    return table_->size();
+}
+
+} // namespace dotasync

@@ -1,0 +1,668 @@
+#include <dotasync/eap/eap.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/event.hpp>
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <future>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace dotasync;
+using namespace std::chrono_literals;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto generous = 10s;
+
+// An Asio operation: waits `delay` on a timer, then completes with
+// (error_code, value * 2), or with `fail` when that is set.
+struct double_op {
+    asio::any_io_executor executor;
+    int value;
+    std::chrono::milliseconds delay;
+    error_code fail;
+    std::unique_ptr<asio::steady_timer> timer;
+
+    template <class Self>
+    void operator()(Self& self)
+    {
+        timer = std::make_unique<asio::steady_timer>(executor, delay);
+        timer->async_wait(std::move(self));
+    }
+
+    template <class Self>
+    void operator()(Self& self, error_code ec)
+    {
+        if (!ec && fail)
+            ec = fail;
+        self.complete(ec, ec ? 0 : value * 2);
+    }
+};
+
+template <class Token>
+auto async_double(asio::any_io_executor executor, int value, std::chrono::milliseconds delay, Token&& token,
+                  error_code fail = {})
+{
+    return asio::async_compose<Token, void(error_code, int)>(double_op{executor, value, delay, fail, nullptr},
+                                                             token, executor);
+}
+
+struct DoubleCompletedEventArgs : AsyncCompletedEventArgs {
+    DoubleCompletedEventArgs(int result, const AsyncCompletedEventArgs& done)
+        : AsyncCompletedEventArgs(done), result_(result)
+    {
+    }
+    int Result() const
+    {
+        RaiseExceptionIfNecessary();
+        return result_;
+    }
+    int result_;
+};
+
+// An EAP class written with the adapter, as a user would.
+class Doubler {
+public:
+    explicit Doubler(asio::any_io_executor executor = ThreadPool::Executor()) : executor_(std::move(executor)) {}
+
+    Event<DoubleCompletedEventArgs> DoubleCompleted;
+
+    void DoubleAsync(int value, std::chrono::milliseconds delay, std::any userState, error_code fail = {})
+    {
+        async_double(
+            executor_, value, delay,
+            eap(operations_, std::move(userState),
+                [this](AsyncCompletedEventArgs done, int result) {
+                    DoubleCompletedEventArgs e(result, done);
+                    DoubleCompleted.Invoke(this, e);
+                }),
+            fail);
+    }
+
+    bool CancelAsync(const std::any& userState) { return operations_.cancel(userState); }
+    eap_operations& operations() { return operations_; }
+
+private:
+    asio::any_io_executor executor_;
+    eap_operations operations_;
+};
+
+// What one completion saw.
+struct completion {
+    std::any state;
+    int result = 0;
+    std::exception_ptr error;
+    bool cancelled = false;
+    std::shared_ptr<SynchronizationContext> current;
+    bool on_strand = false;
+    std::thread::id thread;
+};
+
+// Collects completions; a test waits for a number of them.
+class collector {
+public:
+    void add(completion c)
+    {
+        std::lock_guard lock(mutex_);
+        seen_.push_back(std::move(c));
+        changed_.notify_all();
+    }
+
+    std::vector<completion> wait_for(std::size_t count)
+    {
+        std::unique_lock lock(mutex_);
+        BOOST_REQUIRE(changed_.wait_for(lock, generous, [&] { return seen_.size() >= count; }));
+        return seen_;
+    }
+
+    std::size_t size()
+    {
+        std::lock_guard lock(mutex_);
+        return seen_.size();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<completion> seen_;
+};
+
+void record_into(Doubler& doubler, collector& sink, std::shared_ptr<StrandSynchronizationContext> strand = {})
+{
+    doubler.DoubleCompleted += [&sink, strand](const std::any&, const DoubleCompletedEventArgs& e) {
+        completion c;
+        c.state = e.UserState();
+        c.error = e.Error();
+        c.cancelled = e.Cancelled();
+        c.result = e.Error() || e.Cancelled() ? -1 : e.Result();
+        c.current = SynchronizationContext::Current();
+        c.on_strand = strand && strand->running_in_this_thread();
+        c.thread = std::this_thread::get_id();
+        sink.add(std::move(c));
+    };
+}
+
+class running_io {
+public:
+    explicit running_io(int count) : work_(asio::make_work_guard(io_))
+    {
+        for (int i = 0; i < count; ++i)
+            threads_.emplace_back([this] { io_.run(); });
+    }
+    ~running_io()
+    {
+        work_.reset();
+        for (auto& t : threads_)
+            t.join();
+    }
+    asio::io_context& io() { return io_; }
+
+private:
+    asio::io_context io_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::vector<std::thread> threads_;
+};
+
+template <class E>
+bool holds(const std::exception_ptr& error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const E&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+struct Unregistered {
+    int id;
+};
+
+enum class Job { Import, Export };
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(context_capture)
+
+BOOST_AUTO_TEST_CASE(An_operation_started_on_strand_A_completes_on_strand_A_with_Current_equal_to_A)
+{
+    running_io runner(2);
+    auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
+    Doubler doubler; // its timers run on the default runtime
+    collector sink;
+    record_into(doubler, sink, a);
+    asio::post(a->get_executor(), [&] { doubler.DoubleAsync(21, 1ms, std::string("from A")); });
+    auto seen = sink.wait_for(1);
+    BOOST_TEST(seen[0].result == 42);
+    BOOST_TEST(std::any_cast<std::string>(seen[0].state) == "from A");
+    BOOST_TEST(seen[0].current == a);
+    BOOST_TEST(seen[0].on_strand);
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_started_with_no_context_completes_on_the_default_runtime)
+{
+    BOOST_REQUIRE(!SynchronizationContext::Current());
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1ms, 1);
+    auto seen = sink.wait_for(1);
+    BOOST_TEST(seen[0].result == 2);
+    BOOST_TEST(!seen[0].current);
+    BOOST_TEST((seen[0].thread != std::this_thread::get_id()));
+}
+
+BOOST_AUTO_TEST_CASE(Completions_of_ten_thousand_concurrent_operations_each_arrive_once_with_their_own_state)
+{
+    constexpr int count = 10000;
+    Doubler doubler;
+    std::vector<int> times_completed(count, 0);
+    int wrong_results = 0, off_loop = 0;
+    const auto loop_thread = std::this_thread::get_id();
+    doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
+        const int i = std::any_cast<int>(e.UserState());
+        ++times_completed[static_cast<std::size_t>(i)];
+        if (e.Result() != 2 * i)
+            ++wrong_results;
+        if (std::this_thread::get_id() != loop_thread)
+            ++off_loop;
+    };
+    // The loop runs until every operation has completed and its event has run.
+    MessageLoopSynchronizationContext::Run([&] {
+        for (int i = 0; i < count; ++i)
+            doubler.DoubleAsync(i, std::chrono::milliseconds(i % 7), i);
+    });
+    BOOST_TEST(wrong_results == 0);
+    BOOST_TEST(off_loop == 0);
+    int exactly_once = 0;
+    for (int n : times_completed)
+        exactly_once += n == 1 ? 1 : 0;
+    BOOST_TEST(exactly_once == count);
+    BOOST_TEST(doubler.operations().size() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(user_state)
+
+BOOST_AUTO_TEST_CASE(A_userState_still_in_flight_throws_ArgumentException_and_starts_nothing)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, std::string("job"));
+    BOOST_CHECK_THROW(doubler.DoubleAsync(2, 1ms, std::string("job")), ArgumentException);
+    BOOST_TEST(doubler.operations().size() == 1u);
+    BOOST_TEST(doubler.CancelAsync(std::string("job")));
+    auto seen = sink.wait_for(1);
+    BOOST_TEST(seen.size() == 1u);
+    BOOST_TEST(seen[0].cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(A_second_operation_without_userState_throws_InvalidOperationException)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, {});
+    BOOST_CHECK_THROW(doubler.DoubleAsync(2, 1ms, {}), InvalidOperationException);
+    BOOST_TEST(doubler.CancelAsync({}));
+    sink.wait_for(1);
+}
+
+BOOST_AUTO_TEST_CASE(The_userState_is_free_again_when_the_completed_event_runs)
+{
+    Doubler doubler;
+    collector sink;
+    int restarted = 0;
+    doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
+        if (std::any_cast<int>(e.UserState()) == 5 && restarted++ == 0)
+            doubler.DoubleAsync(50, 1ms, 5); // the same state, from the event handler
+    };
+    record_into(doubler, sink);
+    doubler.DoubleAsync(5, 1ms, 5);
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(seen[0].result == 10);
+    BOOST_TEST(seen[1].result == 100);
+}
+
+BOOST_AUTO_TEST_CASE(Strings_compare_by_content_across_string_types)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, "name"); // const char*
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, std::string("name")), ArgumentException);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, std::string_view("name")), ArgumentException);
+    char buffer[] = "name";
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, static_cast<char*>(buffer)), ArgumentException);
+    BOOST_TEST(doubler.operations().contains(std::string("name")));
+    BOOST_TEST(doubler.CancelAsync(std::string("name")));
+    sink.wait_for(1);
+}
+
+BOOST_AUTO_TEST_CASE(Arithmetic_values_compare_by_type_and_value)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, 7);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, 7), ArgumentException);
+    doubler.DoubleAsync(1, 1h, 7L);   // another type: another key
+    doubler.DoubleAsync(1, 1h, 7.0);  // likewise
+    doubler.DoubleAsync(1, 1h, 8);    // another value
+    BOOST_TEST(doubler.operations().size() == 4u);
+    doubler.operations().cancel_all();
+    sink.wait_for(4);
+}
+
+BOOST_AUTO_TEST_CASE(Pointers_and_shared_ptrs_compare_by_address)
+{
+    register_user_state_type<std::shared_ptr<Unregistered>>();
+    register_user_state_type<Unregistered*>();
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    auto object = std::make_shared<Unregistered>(Unregistered{1});
+    doubler.DoubleAsync(1, 1h, object);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, object), ArgumentException);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, object.get()), ArgumentException);       // same address
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, static_cast<void*>(object.get())), ArgumentException);
+    doubler.DoubleAsync(1, 1h, std::make_shared<Unregistered>(Unregistered{1})); // equal value, other object
+    BOOST_TEST(doubler.operations().size() == 2u);
+    BOOST_TEST(doubler.CancelAsync(object));
+    doubler.operations().cancel_all();
+    sink.wait_for(2);
+}
+
+BOOST_AUTO_TEST_CASE(A_registered_type_compares_with_its_equality)
+{
+    BOOST_TEST(register_user_state_type<Job>());
+    BOOST_TEST(!register_user_state_type<Job>()); // once is enough
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, Job::Import);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(1, 1h, Job::Import), ArgumentException);
+    doubler.DoubleAsync(1, 1h, Job::Export);
+    BOOST_TEST(doubler.CancelAsync(Job::Import));
+    BOOST_TEST(doubler.CancelAsync(Job::Export));
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(seen[0].cancelled);
+    BOOST_TEST(seen[1].cancelled);
+}
+
+BOOST_AUTO_TEST_CASE(States_of_an_unregistered_type_never_collide_and_cannot_be_looked_up)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1ms, Unregistered{1});
+    doubler.DoubleAsync(2, 1ms, Unregistered{1}); // not a duplicate: it cannot be compared
+    BOOST_CHECK_THROW(doubler.CancelAsync(Unregistered{1}), ArgumentException);
+    BOOST_CHECK_THROW(doubler.operations().contains(Unregistered{1}), ArgumentException);
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(std::any_cast<Unregistered>(seen[0].state).id == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cancellation)
+
+BOOST_AUTO_TEST_CASE(CancelAsync_completes_the_operation_with_Cancelled_true)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, 1);
+    doubler.DoubleAsync(2, 1ms, 2);
+    BOOST_TEST(doubler.CancelAsync(1));
+    auto seen = sink.wait_for(2);
+    for (const auto& c : seen) {
+        if (std::any_cast<int>(c.state) == 1) {
+            BOOST_TEST(c.cancelled);
+            BOOST_TEST(!c.error); // the cancellation itself is not an error
+        } else {
+            BOOST_TEST(!c.cancelled); // the other operation is untouched
+            BOOST_TEST(c.result == 4);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(Result_of_a_cancelled_operation_throws_InvalidOperationException)
+{
+    Doubler doubler;
+    std::promise<std::exception_ptr> thrown;
+    doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
+        try {
+            (void)e.Result();
+            thrown.set_value(nullptr);
+        } catch (...) {
+            thrown.set_value(std::current_exception());
+        }
+    };
+    doubler.DoubleAsync(1, 1h, 1);
+    doubler.CancelAsync(1);
+    auto future = thrown.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(holds<InvalidOperationException>(future.get()));
+}
+
+BOOST_AUTO_TEST_CASE(CancelAsync_for_a_state_not_in_flight_returns_false)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    BOOST_TEST(!doubler.CancelAsync(99));
+    doubler.DoubleAsync(1, 1ms, 1);
+    sink.wait_for(1);
+    BOOST_TEST(!doubler.CancelAsync(1)); // already completed
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_twice_completes_once)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, 1);
+    BOOST_TEST(doubler.CancelAsync(1));
+    BOOST_TEST(doubler.CancelAsync(1) == doubler.operations().contains(1));
+    sink.wait_for(1);
+    // A later operation completing proves no second completion is pending.
+    doubler.DoubleAsync(2, 1ms, 2);
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(seen.size() == 2u);
+    BOOST_TEST(std::any_cast<int>(seen[1].state) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_aborted_by_other_means_reports_OperationCanceledException_as_Error)
+{
+    asio::io_context io;
+    asio::steady_timer timer(io, 1h);
+    std::optional<AsyncCompletedEventArgs> seen;
+    eap_operations operations;
+    MessageLoopSynchronizationContext::Run([&] {
+        timer.async_wait(eap(operations, 1, [&](AsyncCompletedEventArgs done) { seen = done; }));
+        BOOST_TEST(timer.cancel() == 1u);
+        io.run();
+    });
+    BOOST_REQUIRE(seen);
+    BOOST_TEST(!seen->Cancelled());
+    BOOST_TEST(holds<OperationCanceledException>(seen->Error()));
+}
+
+asio::awaitable<int> sleepy(std::chrono::milliseconds delay)
+{
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return 5;
+}
+
+BOOST_AUTO_TEST_CASE(A_coroutine_can_be_cancelled_through_CancelAsync)
+{
+    running_io runner(1);
+    eap_operations operations;
+    collector sink;
+    auto on_completed = [&sink](AsyncCompletedEventArgs done, int value) {
+        completion c;
+        c.state = done.UserState();
+        c.cancelled = done.Cancelled();
+        c.error = done.Error();
+        c.result = value;
+        sink.add(std::move(c));
+    };
+    asio::co_spawn(runner.io(), sleepy(1h), eap(operations, 1, on_completed));
+    asio::co_spawn(runner.io(), sleepy(1ms), eap(operations, 2, on_completed));
+    auto first = sink.wait_for(1);
+    BOOST_TEST(std::any_cast<int>(first[0].state) == 2);
+    BOOST_TEST(first[0].result == 5);
+    BOOST_TEST(operations.cancel(1));
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(seen[1].cancelled);
+    BOOST_TEST(!seen[1].error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(errors)
+
+BOOST_AUTO_TEST_CASE(A_failed_error_code_arrives_as_the_mapped_exception_in_Error)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1ms, 1, asio::error::timed_out);
+    auto seen = sink.wait_for(1);
+    BOOST_TEST(!seen[0].cancelled);
+    BOOST_TEST(holds<TimeoutException>(seen[0].error));
+}
+
+BOOST_AUTO_TEST_CASE(Result_of_a_failed_operation_throws_TargetInvocationException)
+{
+    Doubler doubler;
+    std::promise<std::exception_ptr> thrown;
+    doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
+        try {
+            (void)e.Result();
+            thrown.set_value(nullptr);
+        } catch (...) {
+            thrown.set_value(std::current_exception());
+        }
+    };
+    doubler.DoubleAsync(1, 1ms, 1, asio::error::timed_out);
+    auto future = thrown.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto error = future.get();
+    BOOST_TEST(holds<TargetInvocationException>(error));
+}
+
+asio::awaitable<int> failing()
+{
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    throw std::domain_error("coroutine failed");
+}
+
+BOOST_AUTO_TEST_CASE(An_exception_ptr_channel_arrives_unchanged_in_Error)
+{
+    running_io runner(1);
+    std::promise<std::exception_ptr> error;
+    asio::co_spawn(runner.io(), failing(),
+                   eap(1, [&](AsyncCompletedEventArgs done, int) { error.set_value(done.Error()); }));
+    auto future = error.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(holds<std::domain_error>(future.get()));
+}
+
+BOOST_AUTO_TEST_CASE(An_empty_callback_throws_ArgumentNullException)
+{
+    eap_operations operations;
+    using callback = std::function<void(AsyncCompletedEventArgs)>;
+    BOOST_CHECK_THROW(eap(operations, 1, callback()), ArgumentNullException);
+    BOOST_CHECK_THROW(eap(1, callback()), ArgumentNullException);
+}
+
+// A context that counts operations, so that tests can see every one end.
+class counting_context : public SynchronizationContext {
+public:
+    void OperationStarted() override { ++started; }
+    void OperationCompleted() override { ++completed; }
+    std::atomic<int> started{0};
+    std::atomic<int> completed{0};
+};
+
+struct throwing_initiation {
+    template <class Handler>
+    void operator()(Handler&&) const
+    {
+        throw std::invalid_argument("bad argument");
+    }
+};
+
+// An initiating function that validates its arguments and throws, as
+// .NET's XxxAsync methods do before anything starts.
+template <class Token>
+void async_refuse(Token&& token)
+{
+    asio::async_initiate<Token, void()>(throwing_initiation{}, token);
+}
+
+BOOST_AUTO_TEST_CASE(An_initiating_function_that_throws_starts_nothing_and_never_calls_back)
+{
+    auto context = std::make_shared<counting_context>();
+    SynchronizationContext::SetSynchronizationContext(context);
+    eap_operations operations;
+    bool called = false;
+    BOOST_CHECK_THROW(async_refuse(eap(operations, 1, [&](AsyncCompletedEventArgs) { called = true; })),
+                      std::invalid_argument);
+    SynchronizationContext::SetSynchronizationContext(nullptr);
+    BOOST_TEST(!operations.contains(1)); // the state is free again
+    BOOST_TEST(context->started.load() == 1);
+    BOOST_TEST(context->completed.load() == 1);
+    BOOST_TEST(!called);
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_whose_io_context_is_destroyed_ends_without_a_callback)
+{
+    auto context = std::make_shared<counting_context>();
+    bool called = false;
+    eap_operations operations;
+    {
+        asio::io_context io;
+        asio::steady_timer timer(io, 1h);
+        SynchronizationContext::SetSynchronizationContext(context);
+        timer.async_wait(eap(operations, 1, [&](AsyncCompletedEventArgs) { called = true; }));
+        SynchronizationContext::SetSynchronizationContext(nullptr);
+        BOOST_TEST(operations.contains(1));
+    } // the timer's handler is destroyed with the io_context
+    BOOST_TEST(!operations.contains(1));
+    BOOST_TEST(context->started.load() == 1);
+    BOOST_TEST(context->completed.load() == 1);
+    BOOST_TEST(!called);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(lifetime)
+
+BOOST_AUTO_TEST_CASE(An_untracked_operation_completes_through_its_AsyncOperation)
+{
+    running_io runner(1);
+    auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
+    std::promise<bool> on_a;
+    asio::post(a->get_executor(), [&] {
+        asio::post(ThreadPool::Executor(), eap(std::string("once"), [&](AsyncCompletedEventArgs done) {
+                       on_a.set_value(SynchronizationContext::Current() == a &&
+                                      std::any_cast<std::string>(done.UserState()) == "once");
+                   }));
+    });
+    auto future = on_a.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(future.get());
+}
+
+BOOST_AUTO_TEST_CASE(Destroying_the_operations_table_cancels_in_flight_operations_and_drops_their_callbacks)
+{
+    int called = 0;
+    std::size_t outstanding = 0;
+    MessageLoopSynchronizationContext::Run([&] {
+        auto loop = std::dynamic_pointer_cast<StrandSynchronizationContext>(SynchronizationContext::Current());
+        auto operations = std::make_unique<eap_operations>();
+        auto timer = std::make_shared<asio::steady_timer>(ThreadPool::Executor(), 1h);
+        timer->async_wait(eap(*operations, 1, [&called, timer](AsyncCompletedEventArgs) { ++called; }));
+        outstanding = loop->outstanding_operations();
+        operations.reset();
+    });
+    // Run returned, so the cancelled operation has ended; its callback was dropped.
+    BOOST_TEST(outstanding == 1u);
+    BOOST_TEST(called == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
