@@ -19,6 +19,7 @@
 
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/async_operation.hpp>
+#include <dotasync/eap/background_worker.hpp>
 #include <dotasync/eap/eap.hpp>
 #include <dotasync/eap/event_args.hpp>
 #include <dotasync/eap/progress_changed_event_args.hpp>
