@@ -15,13 +15,13 @@ AsyncCompletedEventArgs::~AsyncCompletedEventArgs() = default;
 
 void AsyncCompletedEventArgs::RaiseExceptionIfNecessary() const
 {
-    // The order and the messages are .NET's.
+    // The error is checked first, as .NET does: a cancelled operation that
+    // also failed reports the failure.
     if (error_)
-        throw TargetInvocationException("An exception occurred during the operation, making the result invalid. "
-                                        "Check InnerException for exception details.",
-                                        error_);
+        throw TargetInvocationException(
+            "The asynchronous operation failed, so it has no result; InnerException() holds the failure.", error_);
     if (cancelled_)
-        throw InvalidOperationException("Operation has been cancelled.");
+        throw InvalidOperationException("The asynchronous operation was cancelled, so it has no result.");
 }
 
 } // namespace dotasync

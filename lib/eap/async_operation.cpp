@@ -32,7 +32,7 @@ void AsyncOperation::verify_not_completed() const
 {
     if (completed_)
         throw InvalidOperationException(
-            "This operation has already had OperationCompleted called on it and further calls are illegal.");
+            "The asynchronous operation has already completed and accepts no further calls.");
 }
 
 void AsyncOperation::Post(SendOrPostCallback d, std::any arg)

@@ -129,7 +129,7 @@ void BackgroundWorker::RunWorkerAsync(std::any argument)
         std::lock_guard lock(state_->mutex);
         if (state_->running)
             throw InvalidOperationException(
-                "This BackgroundWorker is currently busy and cannot run multiple tasks concurrently.");
+                "The BackgroundWorker is already running; start it again once RunWorkerCompleted has been raised.");
         state_->running = true;
         ++state_->pending_work;
         state_->cancellation_pending.store(false, std::memory_order_release);
@@ -220,16 +220,16 @@ void BackgroundWorker::completed(const RunWorkerCompletedEventArgs& e)
 void BackgroundWorker::CancelAsync()
 {
     if (!WorkerSupportsCancellation())
-        throw InvalidOperationException("This BackgroundWorker states that it doesn't support cancellation. "
-                                        "Modify WorkerSupportsCancellation to state that it does support cancellation.");
+        throw InvalidOperationException(
+            "The BackgroundWorker does not support cancellation; call WorkerSupportsCancellation(true) first.");
     state_->cancellation_pending.store(true, std::memory_order_release);
 }
 
 void BackgroundWorker::ReportProgress(int percentProgress, std::any userState)
 {
     if (!WorkerReportsProgress())
-        throw InvalidOperationException("This BackgroundWorker states that it doesn't report progress. "
-                                        "Modify WorkerReportsProgress to state that it does report progress.");
+        throw InvalidOperationException(
+            "The BackgroundWorker does not report progress; call WorkerReportsProgress(true) first.");
     auto e = std::make_shared<ProgressChangedEventArgs>(percentProgress, std::move(userState));
     std::shared_ptr<AsyncOperation> operation;
     bool has_run = false;
@@ -241,7 +241,7 @@ void BackgroundWorker::ReportProgress(int percentProgress, std::any userState)
     if (!operation) {
         if (has_run)
             throw InvalidOperationException(
-                "This operation has already had OperationCompleted called on it and further calls are illegal.");
+                "The BackgroundWorker's run has completed; progress can only be reported while it runs.");
         // Never started: .NET raises the event on the calling thread.
         ProgressChanged.Invoke(this, *e);
         return;

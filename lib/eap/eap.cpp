@@ -230,8 +230,8 @@ void eap_table::insert(const std::shared_ptr<eap_entry>& entry)
     if (entry->key_.is_empty())
         throw InvalidOperationException("An operation started without a userState is still in progress; "
                                         "pass a unique userState to run several at once.");
-    throw ArgumentException("The userState parameter must be unique: an operation started with this userState "
-                            "is still in progress.",
+    throw ArgumentException("Another operation started with this userState is still in progress; "
+                            "each operation in flight needs its own userState.",
                             "userState");
 }
 
