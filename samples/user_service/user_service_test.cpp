@@ -1,0 +1,133 @@
+// Tests for the sample library: UserService and EapUserProvider behave as the
+// samples (and the .NET walk-through) say.
+#include "eap_user_provider.hpp"
+#include "user_service.hpp"
+
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <future>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+using namespace user_service;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto generous = 10s;
+
+struct outcome {
+    std::optional<User> user;
+    bool cancelled = false;
+    bool failed = false;
+    std::any state;
+    bool on_loop = false;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(async_get_user_finds_known_ids_and_returns_empty_for_unknown_ones)
+{
+    UserService service(10ms);
+    auto adam = service.async_get_user(100, asio::use_future);
+    auto nobody = service.async_get_user(42, asio::use_future);
+    BOOST_REQUIRE(adam.wait_for(generous) == std::future_status::ready);
+    BOOST_REQUIRE(nobody.wait_for(generous) == std::future_status::ready);
+    auto user = adam.get();
+    BOOST_REQUIRE(user);
+    BOOST_TEST(user->Name == "Adam");
+    BOOST_TEST(!nobody.get());
+}
+
+BOOST_AUTO_TEST_CASE(async_get_user_supports_per_operation_cancellation)
+{
+    UserService service(1h);
+    asio::cancellation_signal signal;
+    std::promise<boost::system::error_code> result;
+    service.async_get_user(100, asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec,
+                                                                               std::optional<User>) {
+                               result.set_value(ec);
+                           }));
+    // Emitted on the thread that started the lookup, long before it could
+    // complete: Asio's slots are not thread-safe.
+    signal.emit(asio::cancellation_type::terminal);
+    auto future = result.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST((future.get() == asio::error::operation_aborted));
+}
+
+BOOST_AUTO_TEST_CASE(GetUser_is_synchronous_and_takes_the_lookup_time)
+{
+    EapUserProvider provider(UserService(20ms));
+    const auto start = std::chrono::steady_clock::now();
+    auto user = provider.GetUser(101);
+    BOOST_TEST((std::chrono::steady_clock::now() - start >= 20ms));
+    BOOST_REQUIRE(user);
+    BOOST_TEST(user->Name == "Eve");
+    BOOST_TEST(!provider.GetUser(7));
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_raises_GetUserCompleted_on_the_loop_for_found_unknown_and_cancelled_lookups)
+{
+    EapUserProvider provider(UserService(10ms));
+    std::vector<outcome> seen;
+    const auto loop_thread = std::this_thread::get_id();
+    provider.GetUserCompleted += [&](const std::any& sender, const GetUserCompletedEventArgs& e) {
+        outcome o;
+        o.state = e.UserState();
+        o.cancelled = e.Cancelled();
+        o.failed = static_cast<bool>(e.Error());
+        if (!o.cancelled && !o.failed)
+            o.user = e.Result();
+        o.on_loop = std::this_thread::get_id() == loop_thread &&
+                    std::any_cast<EapUserProvider*>(sender) == &provider;
+        seen.push_back(o);
+    };
+    dotasync::MessageLoopSynchronizationContext::Run([&] {
+        provider.GetUserAsync(100);
+        BOOST_CHECK_THROW(provider.GetUserAsync(101), dotasync::InvalidOperationException);
+        provider.GetUserAsync(42, std::string("unknown"));
+        BOOST_CHECK_THROW(provider.GetUserAsync(101, std::string("unknown")), dotasync::ArgumentException);
+        provider.GetUserAsync(101, std::string("cancel me"));
+        provider.CancelAsync(std::string("cancel me"));
+    });
+    BOOST_REQUIRE(seen.size() == 3u);
+    int found = 0, empty = 0, cancelled = 0;
+    for (const auto& o : seen) {
+        BOOST_TEST(o.on_loop);
+        BOOST_TEST(!o.failed);
+        if (o.cancelled) {
+            ++cancelled;
+            BOOST_TEST(std::any_cast<std::string>(o.state) == "cancel me");
+        } else if (o.user) {
+            ++found;
+            BOOST_TEST(o.user->Name == "Adam");
+            BOOST_TEST(!o.state.has_value());
+        } else {
+            ++empty;
+            BOOST_TEST(std::any_cast<std::string>(o.state) == "unknown");
+        }
+    }
+    BOOST_TEST(found == 1);
+    BOOST_TEST(empty == 1);
+    BOOST_TEST(cancelled == 1);
+}
+
+BOOST_AUTO_TEST_CASE(Result_of_a_cancelled_lookup_throws_InvalidOperationException)
+{
+    GetUserCompletedEventArgs cancelled(std::nullopt, nullptr, true, {});
+    BOOST_CHECK_THROW(cancelled.Result(), dotasync::InvalidOperationException);
+    GetUserCompletedEventArgs failed(std::nullopt, std::make_exception_ptr(std::runtime_error("down")), false, {});
+    BOOST_CHECK_THROW(failed.Result(), dotasync::TargetInvocationException);
+}
