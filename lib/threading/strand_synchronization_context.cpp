@@ -2,7 +2,9 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/require.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 
@@ -23,7 +25,8 @@ boost::asio::any_io_executor checked(boost::asio::any_io_executor executor)
 } // namespace
 
 StrandSynchronizationContext::StrandSynchronizationContext(boost::asio::any_io_executor executor)
-    : strand_(boost::asio::make_strand(checked(std::move(executor))))
+    : strand_(boost::asio::make_strand(checked(std::move(executor)))),
+      never_blocking_strand_(boost::asio::require(strand_, boost::asio::execution::blocking.never))
 {
 }
 
@@ -47,7 +50,8 @@ void StrandSynchronizationContext::Post(SendOrPostCallback d, std::any state)
 {
     if (!d)
         throw ArgumentNullException("d");
-    boost::asio::post(get_executor(), [d = std::move(d), state = std::move(state)] { d(state); });
+    auto callback = [d = std::move(d), state = std::move(state)] { d(state); };
+    never_blocking_strand_.execute(detail::context_function<decltype(callback)>(shared_self(), std::move(callback)));
 }
 
 void StrandSynchronizationContext::Send(SendOrPostCallback d, std::any state)

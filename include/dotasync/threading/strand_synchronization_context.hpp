@@ -94,6 +94,9 @@ private:
     std::shared_ptr<SynchronizationContext> shared_self() const;
 
     strand_type strand_;
+    // The strand with blocking.never, made once: Post uses it directly rather
+    // than deriving it through asio::post on every call.
+    strand_type never_blocking_strand_;
     // The inner executor with outstanding_work.tracked, held while operations
     // are outstanding.
     mutable std::mutex work_mutex_;
