@@ -3,14 +3,46 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/logging.hpp>
 
+#include <atomic>
 #include <exception>
+#include <thread>
 #include <utility>
 
 namespace dotasync {
 
+namespace {
+
+// Holds back a completion callback until the thread that posted it has
+// released its reference to the context. Without it that thread could drop
+// the last reference after the callback has run, destroying the context
+// (and its strand) after user code had already torn down its io_context.
+class completion_handoff {
+public:
+    void release() noexcept
+    {
+        released_.store(true, std::memory_order_release);
+        released_.notify_all();
+    }
+
+    void wait() const noexcept
+    {
+        // A context that runs the callback inline, inside Post, runs it on the
+        // posting thread, which cannot release before Post returns.
+        if (std::this_thread::get_id() == poster_)
+            return;
+        released_.wait(false, std::memory_order_acquire);
+    }
+
+private:
+    std::atomic<bool> released_{false};
+    const std::thread::id poster_ = std::this_thread::get_id();
+};
+
+} // namespace
+
 AsyncOperation::AsyncOperation(private_tag, std::any userSuppliedState,
                                std::shared_ptr<dotasync::SynchronizationContext> context)
-    : user_state_(std::move(userSuppliedState)), context_(std::move(context))
+    : user_state_(std::move(userSuppliedState)), context_(std::move(context)), weak_context_(context_)
 {
 }
 
@@ -46,23 +78,55 @@ void AsyncOperation::Post(SendOrPostCallback d, std::any arg)
 
 void AsyncOperation::PostOperationCompleted(SendOrPostCallback d, std::any arg)
 {
-    std::lock_guard lock(mutex_);
-    verify_not_completed();
-    if (!d)
-        throw ArgumentNullException("d");
-    // Posted before the operation ends, so that a context counting operations
-    // has the callback queued before the count can drop to zero.
-    context_->Post(std::move(d), std::move(arg));
-    completed_ = true;
-    context_->OperationCompleted();
+    auto handoff = std::make_shared<completion_handoff>();
+    std::shared_ptr<dotasync::SynchronizationContext> context;
+    {
+        std::lock_guard lock(mutex_);
+        verify_not_completed();
+        if (!d)
+            throw ArgumentNullException("d");
+        // Posted before the operation ends, so that a context counting
+        // operations has the callback queued before the count can drop to zero.
+        context_->Post(
+            [d = std::move(d), handoff](const std::any& state) {
+                handoff->wait();
+                d(state);
+            },
+            std::move(arg));
+        completed_ = true;
+        context = std::move(context_);
+    }
+
+    // Whatever OperationCompleted does, the reference goes and the callback
+    // is let through.
+    struct release_on_exit {
+        std::shared_ptr<dotasync::SynchronizationContext>& context;
+        completion_handoff& handoff;
+        ~release_on_exit()
+        {
+            context.reset();
+            handoff.release();
+        }
+    } release{context, *handoff};
+    context->OperationCompleted();
 }
 
 void AsyncOperation::OperationCompleted()
 {
+    std::shared_ptr<dotasync::SynchronizationContext> context;
+    {
+        std::lock_guard lock(mutex_);
+        verify_not_completed();
+        completed_ = true;
+        context = std::move(context_);
+    }
+    context->OperationCompleted();
+}
+
+std::shared_ptr<dotasync::SynchronizationContext> AsyncOperation::SynchronizationContext() const
+{
     std::lock_guard lock(mutex_);
-    verify_not_completed();
-    completed_ = true;
-    context_->OperationCompleted();
+    return context_ ? context_ : weak_context_.lock();
 }
 
 bool AsyncOperation::IsCompleted() const

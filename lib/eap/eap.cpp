@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dotasync {
@@ -178,10 +179,15 @@ boost::asio::cancellation_slot eap_entry::slot() noexcept
 bool eap_entry::finish() noexcept
 {
     bool cancel_requested = false;
+    boost::asio::any_io_executor executor; // released after the lock
     {
         std::lock_guard lock(mutex_);
         finished_ = true;
         cancel_requested = cancel_requested_;
+        // The operation's executor may be a strand of an io_context that user
+        // code destroys once the completion has run; the entry, which may
+        // live on a little longer, must not keep it.
+        executor = std::exchange(cancel_executor_, boost::asio::any_io_executor());
     }
     if (table_)
         table_->remove(*this);
@@ -190,6 +196,7 @@ bool eap_entry::finish() noexcept
 
 bool eap_entry::request_cancel()
 {
+    boost::asio::any_io_executor executor;
     {
         std::lock_guard lock(mutex_);
         if (finished_)
@@ -197,9 +204,10 @@ bool eap_entry::request_cancel()
         if (cancel_requested_)
             return true;
         cancel_requested_ = true;
+        executor = cancel_executor_;
     }
-    if (cancel_executor_) {
-        boost::asio::dispatch(cancel_executor_, [self = shared_from_this()] { self->emit_cancellation(); });
+    if (executor) {
+        boost::asio::dispatch(executor, [self = shared_from_this()] { self->emit_cancellation(); });
     } else {
         emit_cancellation();
     }

@@ -31,7 +31,7 @@
 namespace user_service {
 
 struct User {
-    int Id;
+    int Id = 0;
     std::string Name;
 };
 

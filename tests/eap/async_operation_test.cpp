@@ -215,6 +215,29 @@ BOOST_AUTO_TEST_CASE(A_completed_operation_checks_completion_before_the_callback
     BOOST_CHECK_THROW(op->Post(SendOrPostCallback(), {}), InvalidOperationException);
 }
 
+BOOST_AUTO_TEST_CASE(Once_its_completion_has_run_the_operation_no_longer_holds_the_context)
+{
+    asio::io_context io;
+    auto context = std::make_shared<StrandSynchronizationContext>(io.get_executor());
+    std::weak_ptr<StrandSynchronizationContext> watch = context;
+    std::shared_ptr<AsyncOperation> op;
+    {
+        use_context scope(context);
+        op = AsyncOperationManager::CreateOperation({});
+    }
+    bool ran = false;
+    std::thread poster([&] { op->PostOperationCompleted([&](const std::any&) { ran = true; }, {}); });
+    io.run(); // the operation is outstanding work until it has completed and its callback has run
+    poster.join();
+    BOOST_TEST(ran);
+    BOOST_TEST(op->SynchronizationContext() == context); // still answers while the context lives
+    context.reset();
+    // Nothing the operation or the posting thread kept holds the context, so
+    // the io_context may go now.
+    BOOST_TEST(watch.expired());
+    BOOST_TEST(!op->SynchronizationContext());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(counts)

@@ -18,6 +18,14 @@
 // destroyed without being ended does so itself, so a context that counts
 // outstanding operations never waits for one that can no longer finish.
 //
+// Once the operation has ended it lets go of its context, so that the
+// context's last reference is not left with whatever thread ended the
+// operation: after PostOperationCompleted the callback does not start until
+// the posting thread has released the context. Code that sees the completion
+// callback run may therefore tear down the context and its io_context.
+// SynchronizationContext() still returns the context after completion while
+// something else keeps it alive, and null after that.
+//
 // Errors: an empty callback throws ArgumentNullException; Post,
 // PostOperationCompleted or OperationCompleted on an ended operation throws
 // InvalidOperationException. A call that throws changes nothing.
@@ -47,11 +55,8 @@ public:
     AsyncOperation& operator=(const AsyncOperation&) = delete;
 
     const std::any& UserSuppliedState() const noexcept { return user_state_; }
-    // The context captured at creation; never null.
-    const std::shared_ptr<dotasync::SynchronizationContext>& SynchronizationContext() const noexcept
-    {
-        return context_;
-    }
+    // The context captured at creation; see the file comment for after completion.
+    std::shared_ptr<dotasync::SynchronizationContext> SynchronizationContext() const;
 
     void Post(SendOrPostCallback d, std::any arg);
     void PostOperationCompleted(SendOrPostCallback d, std::any arg);
@@ -67,7 +72,9 @@ private:
     void verify_not_completed() const;
 
     std::any user_state_;
+    // Held until the operation ends; weak_context_ answers afterwards.
     std::shared_ptr<dotasync::SynchronizationContext> context_;
+    std::weak_ptr<dotasync::SynchronizationContext> weak_context_;
     // Recursive: a context whose Post runs the callback inline may let the
     // callback use the operation again.
     mutable std::recursive_mutex mutex_;

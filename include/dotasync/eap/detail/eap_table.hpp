@@ -1,6 +1,9 @@
 // The bookkeeping behind the eap adapter: user-state keys, one entry per
 // operation in flight, and the table that maps one to the other. Compiled in
 // lib/eap/eap.cpp.
+//
+// Thread-safety: keys are values; eap_entry and eap_table guard their state
+// with their own mutexes and may be used from any thread.
 #ifndef DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 #define DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 

@@ -1,5 +1,10 @@
 // Asio glue for the eap token: the async_result specialisation and the
 // handler it hands to an initiating function.
+//
+// The handler's completion signature is the operation's own; it is
+// move-only, invoked at most once, and exposes the operation's cancellation
+// slot through get_cancellation_slot(). Thread-safety: as any Asio handler,
+// it is used by one thread at a time.
 #ifndef DOTASYNC_EAP_IMPL_EAP_HPP
 #define DOTASYNC_EAP_IMPL_EAP_HPP
 
