@@ -55,8 +55,10 @@ BOOST_AUTO_TEST_CASE(async_get_user_supports_per_operation_cancellation)
     UserService service(1h);
     asio::cancellation_signal signal;
     std::promise<boost::system::error_code> result;
+    // The user is taken by reference: g++ 12 with sanitizers warns, wrongly,
+    // that moving the empty optional reads an uninitialised User.
     service.async_get_user(100, asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code ec,
-                                                                               std::optional<User>) {
+                                                                               const std::optional<User>&) {
                                result.set_value(ec);
                            }));
     // Emitted on the thread that started the lookup, long before it could
