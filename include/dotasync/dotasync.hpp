@@ -13,4 +13,10 @@
 
 #include <dotasync/apm/delegate.hpp>
 
+#include <dotasync/io/file.hpp>
+#include <dotasync/io/file_enums.hpp>
+#include <dotasync/io/file_stream.hpp>
+#include <dotasync/io/memory_stream.hpp>
+#include <dotasync/io/stream.hpp>
+
 #endif
