@@ -137,3 +137,25 @@ BOOST_AUTO_TEST_CASE(FlushAsync_completes_through_the_token)
     ms.Close();
     BOOST_CHECK_THROW(ms.FlushAsync(asio::use_future), ObjectDisposedException);
 }
+
+BOOST_AUTO_TEST_CASE(Cancelling_CopyToAsync_completes_it_with_OperationCanceledException)
+{
+    asio::io_context io;
+    const auto bytes = pattern(1 << 20);
+    MemoryStream source(io.get_executor());
+    source.Write(bytes, 0, static_cast<int>(bytes.size()));
+    source.SetPosition(0);
+    MemoryStream destination(io.get_executor());
+    asio::cancellation_signal signal;
+    std::exception_ptr outcome;
+    bool done = false;
+    source.CopyToAsync(destination, 1024, asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e) {
+                           outcome = e;
+                           done = true;
+                       }));
+    signal.emit(asio::cancellation_type::total);
+    io.run();
+    BOOST_REQUIRE(done);
+    BOOST_CHECK_THROW(std::rethrow_exception(outcome), OperationCanceledException);
+    BOOST_TEST(destination.Length() < static_cast<std::int64_t>(bytes.size()));
+}

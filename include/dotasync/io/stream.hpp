@@ -57,6 +57,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
@@ -225,7 +226,9 @@ public:
     }
 
     // Copies the rest of this stream into destination, from the current
-    // positions, bufferSize bytes at a time.
+    // positions, bufferSize bytes at a time. Cancelling it (through the
+    // handler's cancellation slot) cancels the read or write in flight and
+    // completes with OperationCanceledException.
     template <class Token>
     auto CopyToAsync(Stream& destination, Token&& token)
     {
@@ -369,12 +372,24 @@ private:
         Stream& destination;
         std::unique_ptr<std::vector<std::byte>> buffer;
         bool writing = false;
+        bool started = false;
 
         template <class Self>
         void operator()(Self& self, std::exception_ptr error = {}, int n = -1)
         {
+            if (!started) {
+                // Stopping a copy between two chunks leaves both streams in a
+                // consistent state, so every kind of cancellation is accepted.
+                started = true;
+                self.reset_cancellation_state(boost::asio::enable_total_cancellation());
+            }
             if (error)
                 return self.complete(error);
+            // A cancellation that arrived while a step succeeded anyway still
+            // ends the copy: the caller asked for it.
+            if (self.cancelled() != boost::asio::cancellation_type::none)
+                return self.complete(std::make_exception_ptr(
+                    OperationCanceledException("The copy was cancelled before it reached the end of the stream.")));
             if (!writing && n == 0)
                 return self.complete(nullptr);
             try {

@@ -13,6 +13,7 @@
 #endif
 
 #include <cerrno>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -181,9 +182,12 @@ void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, c
         if (n >= 0) {
             done = static_cast<std::size_t>(n);
             // A short answer is either the end of the file or the end of what
-            // was cached; only the back-end can tell, except for 0, which
-            // RWF_NOWAIT gives only at the end of the file.
-            if (done == bytes.size() || done == 0) {
+            // was cached. 0 comes only at the end of the file; otherwise the
+            // file's size tells, and only the rest of a partly cached range
+            // goes to the back-end.
+            struct stat st {};
+            if (done == bytes.size() || done == 0 ||
+                (::fstat(fd_, &st) == 0 && offset + n >= static_cast<std::int64_t>(st.st_size))) {
                 held.reset();
                 give_back(static_cast<std::int64_t>(bytes.size() - done));
                 return complete_io(std::move(handler), mode, executor_, done == 0 ? asio::error::eof : error_code(),
