@@ -387,8 +387,10 @@ BOOST_AUTO_TEST_CASE(Chained_synchronous_completions_stop_nesting_after_a_limit)
     fs->SetPosition(0);
 
     // Each callback begins the next 1-byte read; depth counts how many
-    // callbacks are on this thread's stack at once.
-    struct chain {
+    // callbacks are on this thread's stack at once. The chain is shared with
+    // the callbacks, because the last of them may still be unwinding on a
+    // pool thread when the test has seen the end.
+    struct chain : std::enable_shared_from_this<chain> {
         std::shared_ptr<FileStream> fs;
         std::array<std::uint8_t, 1> byte{};
         int max_depth = 0;
@@ -399,36 +401,37 @@ BOOST_AUTO_TEST_CASE(Chained_synchronous_completions_stop_nesting_after_a_limit)
 
         void next()
         {
-            fs->BeginRead(byte, 0, 1, [this](const IAsyncResultPtr& ar) { on_read(ar); }, {});
+            fs->BeginRead(byte, 0, 1, [self = shared_from_this()](const IAsyncResultPtr& ar) { self->on_read(ar); }, {});
         }
         void on_read(const IAsyncResultPtr& ar)
         {
-            std::lock_guard lock(mutex);
+            static thread_local int depth = 0;
+            std::unique_lock lock(mutex);
             if (!ar->CompletedSynchronously())
                 ++posted;
-            static thread_local int depth = 0;
             ++depth;
             max_depth = std::max(max_depth, depth);
-            if (fs->EndRead(ar) == 0)
+            if (fs->EndRead(ar) == 0) {
                 done.set_value();
-            else {
+            } else {
                 ++reads;
-                mutex.unlock();
+                lock.unlock();
                 next();
-                mutex.lock();
             }
             --depth;
         }
     };
-    chain c;
-    c.fs = fs;
-    auto f = c.done.get_future();
-    c.next();
+    auto c = std::make_shared<chain>();
+    c->fs = fs;
+    auto f = c->done.get_future();
+    c->next();
     wait_for(f);
-    std::lock_guard lock(c.mutex);
-    BOOST_TEST(c.reads == 2000);
-    BOOST_TEST(c.max_depth <= 32);
-    BOOST_TEST(c.posted > 0);
+    std::lock_guard lock(c->mutex);
+    BOOST_TEST(c->reads == 2000);
+    // 16 nested inline completions, plus the posted callback that starts
+    // each new run of them.
+    BOOST_TEST(c->max_depth <= 17);
+    BOOST_TEST(c->posted > 0);
 }
 
 BOOST_AUTO_TEST_CASE(ReadAsync_posts_its_completion_even_for_cached_data)

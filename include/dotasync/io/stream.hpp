@@ -202,7 +202,9 @@ public:
         return write_async(bytes, detail::completion_mode::posted, std::forward<Token>(token));
     }
 
-    // Writes buffered data to the file, then completes (posted).
+    // Runs Flush() in the call (what a stream buffers is at most its buffer
+    // size, written without waiting for the device), then completes through
+    // the token, posted; a failure of Flush arrives through the completion.
     template <class Token>
     auto FlushAsync(Token&& token)
     {
