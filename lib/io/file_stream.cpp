@@ -425,6 +425,10 @@ void FileStream::write_bytes(std::span<const std::byte> bytes)
 
 void FileStream::prepare_async(bool)
 {
+    // Without a buffer there is nothing to write out or drop, and no lock to
+    // take on the way of every asynchronous operation.
+    if (buffer_size_ == 0)
+        return;
     std::lock_guard lock(buffer_mutex_);
     flush_write_buffer_locked();
     buffer_length_ = 0;

@@ -94,62 +94,46 @@ file_core::~file_core()
 
 file_core::lease file_core::acquire()
 {
-    std::lock_guard lock(mutex_);
-    if (closing_)
+    const std::uint64_t previous = uses_.fetch_add(1, std::memory_order_acq_rel);
+    if ((previous & closing_bit) != 0) {
+        // Too late: give the count back, closing if it was the last one.
+        release();
         return lease();
-    ++leases_;
+    }
     return lease(shared_from_this());
-}
-
-bool file_core::closing() const noexcept
-{
-    std::lock_guard lock(mutex_);
-    return closing_;
 }
 
 void file_core::release() noexcept
 {
-    {
-        std::lock_guard lock(mutex_);
-        if (--leases_ != 0 || !closing_)
-            return;
-    }
-    close_descriptor();
+    if (uses_.fetch_sub(1, std::memory_order_acq_rel) == (closing_bit | 1))
+        close_descriptor();
 }
 
 void file_core::close()
 {
-    {
-        std::lock_guard lock(mutex_);
-        if (closing_)
-            return;
-        closing_ = true;
-        if (leases_ == 0) {
-            // Nothing uses the descriptor; close it here, outside the lock.
-        } else {
+    const std::uint64_t previous = uses_.fetch_or(closing_bit, std::memory_order_acq_rel);
+    if ((previous & closing_bit) != 0)
+        return;
+    if (previous == 0)
+        return close_descriptor();
+    // Operations in flight: the last lease returned closes the descriptor.
+    // io_uring operations are asked to stop; thread-pool operations that have
+    // not started see closing() and complete as cancelled, and those running
+    // finish with their data.
 #if defined(BOOST_ASIO_HAS_IO_URING)
-            if (uring_file_) {
-                std::lock_guard uring_lock(uring_mutex_);
-                boost::system::error_code ignored;
-                uring_file_->cancel(ignored);
-            }
-#endif
-            // Thread-pool operations that have not started see closing_ and
-            // complete as cancelled; those running finish with their data.
-            return;
-        }
+    if (uring_file_) {
+        std::lock_guard uring_lock(uring_mutex_);
+        boost::system::error_code ignored;
+        // After the last lease closed the file already, this fails harmlessly.
+        uring_file_->cancel(ignored);
     }
-    close_descriptor();
+#endif
 }
 
 void file_core::close_descriptor() noexcept
 {
-    {
-        std::lock_guard lock(mutex_);
-        if (closed_)
-            return;
-        closed_ = true;
-    }
+    if (closed_.exchange(true, std::memory_order_acq_rel))
+        return;
 #if defined(BOOST_ASIO_HAS_IO_URING)
     if (uring_file_) {
         std::lock_guard uring_lock(uring_mutex_);

@@ -72,7 +72,7 @@ public:
 
     int fd() const noexcept { return fd_; }
     file_backend backend() const noexcept { return backend_; }
-    bool closing() const noexcept;
+    bool closing() const noexcept { return (uses_.load(std::memory_order_acquire) & closing_bit) != 0; }
 
     std::int64_t position() const noexcept { return position_.load(std::memory_order_acquire); }
     void set_position(std::int64_t value) noexcept { position_.store(value, std::memory_order_release); }
@@ -116,10 +116,12 @@ private:
     // is not tried again on every read.
     std::atomic<bool> nowait_reads_{true};
 
-    mutable std::mutex mutex_;
-    int leases_ = 0;
-    bool closing_ = false;
-    bool closed_ = false;
+    // The number of leases, with closing_bit set once close() was called.
+    // One atomic word, so that the lease taken and returned by every read
+    // costs no lock, and close() and the last release agree on who closes.
+    static constexpr std::uint64_t closing_bit = std::uint64_t(1) << 63;
+    std::atomic<std::uint64_t> uses_{0};
+    std::atomic<bool> closed_{false};
 
 #if defined(BOOST_ASIO_HAS_IO_URING)
     // Asio's I/O objects must not be used from several threads at once;
