@@ -342,12 +342,12 @@ private:
         return boost::asio::async_initiate<Token, void(std::exception_ptr, int)>(
             [this, bytes, mode](auto handler) {
                 start_read(bytes, mode,
-                           detail::io_handler(detail::adapt_completion(
+                           detail::io_handler(detail::with_recycling_allocator(detail::adapt_completion(
                                std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t n) {
                                    if (ec == boost::asio::error::eof)
                                        ec = {};
                                    std::move(h)(exception_from_error(ec, *name), static_cast<int>(n));
-                               })));
+                               }))));
             },
             token);
     }
@@ -359,10 +359,10 @@ private:
         return boost::asio::async_initiate<Token, void(std::exception_ptr)>(
             [this, bytes, mode](auto handler) {
                 start_write(bytes, mode,
-                            detail::io_handler(detail::adapt_completion(
+                            detail::io_handler(detail::with_recycling_allocator(detail::adapt_completion(
                                 std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t) {
                                     std::move(h)(exception_from_error(ec, *name));
-                                })));
+                                }))));
             },
             token);
     }

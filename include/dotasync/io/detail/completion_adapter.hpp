@@ -4,7 +4,13 @@
 #ifndef DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 #define DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 
+#include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associator.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/recycling_allocator.hpp>
+
+#include <memory>
+#include <type_traits>
 
 #include <utility>
 
@@ -33,6 +39,19 @@ template <class Handler, class Fn>
 completion_adapter<std::decay_t<Handler>, std::decay_t<Fn>> adapt_completion(Handler&& handler, Fn&& fn)
 {
     return {std::forward<Handler>(handler), std::forward<Fn>(fn)};
+}
+
+// Handlers without an allocator of their own get Asio's recycling
+// allocator, which reuses the memory of the type-erased handler from one
+// operation to the next on the same thread instead of going to malloc.
+template <class Handler>
+auto with_recycling_allocator(Handler&& handler)
+{
+    using allocator = boost::asio::associated_allocator_t<std::decay_t<Handler>>;
+    if constexpr (std::is_same_v<allocator, std::allocator<void>>)
+        return boost::asio::bind_allocator(boost::asio::recycling_allocator<void>(), std::forward<Handler>(handler));
+    else
+        return std::forward<Handler>(handler);
 }
 
 } // namespace dotasync::detail
