@@ -24,4 +24,10 @@
 #include <dotasync/eap/event_args.hpp>
 #include <dotasync/eap/progress_changed_event_args.hpp>
 
+#include <dotasync/io/file.hpp>
+#include <dotasync/io/file_enums.hpp>
+#include <dotasync/io/file_stream.hpp>
+#include <dotasync/io/memory_stream.hpp>
+#include <dotasync/io/stream.hpp>
+
 #endif

@@ -1,0 +1,62 @@
+// Internal: the byte ranges Stream members accept, and the .NET argument
+// checks on (buffer, offset, count).
+#ifndef DOTASYNC_IO_DETAIL_BYTE_BUFFER_HPP
+#define DOTASYNC_IO_DETAIL_BYTE_BUFFER_HPP
+
+#include <dotasync/core/exceptions.hpp>
+
+#include <cstddef>
+#include <limits>
+#include <ranges>
+#include <span>
+#include <type_traits>
+
+namespace dotasync::detail {
+
+// A contiguous range of one-byte elements: std::vector<std::uint8_t>,
+// std::vector<char>, std::vector<std::byte>, std::array, std::span, ...
+template <class B>
+concept byte_range = std::ranges::contiguous_range<B> && std::ranges::sized_range<B> &&
+                     sizeof(std::ranges::range_value_t<B>) == 1 &&
+                     std::is_trivially_copyable_v<std::ranges::range_value_t<B>>;
+
+template <class B>
+concept mutable_byte_range =
+    byte_range<B> && !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<B>>>;
+
+// Checks (offset, count) against the buffer the way .NET does, in .NET's
+// order, and returns the selected bytes. A range without storage (data() is
+// null) that is asked for bytes stands for .NET's null array.
+template <class B>
+auto checked_bytes(B&& buffer, int offset, int count)
+{
+    auto* data = std::ranges::data(buffer);
+    const auto size = static_cast<std::size_t>(std::ranges::size(buffer));
+    if (data == nullptr && (offset != 0 || count != 0))
+        throw ArgumentNullException("buffer");
+    if (offset < 0)
+        throw ArgumentOutOfRangeException("offset", "The offset must not be negative.");
+    if (count < 0)
+        throw ArgumentOutOfRangeException("count", "The count must not be negative.");
+    if (static_cast<std::size_t>(offset) > size || size - static_cast<std::size_t>(offset) < static_cast<std::size_t>(count))
+        throw ArgumentOutOfRangeException(
+            "count", "The offset and count describe bytes beyond the end of the buffer.");
+    using byte_type = std::conditional_t<std::is_const_v<std::remove_pointer_t<decltype(data)>>, const std::byte,
+                                         std::byte>;
+    if (data == nullptr)
+        return std::span<byte_type>();
+    return std::span<byte_type>(reinterpret_cast<byte_type*>(data) + offset, static_cast<std::size_t>(count));
+}
+
+template <class B>
+auto whole_bytes(B&& buffer)
+{
+    const auto size = std::ranges::size(buffer);
+    if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        throw ArgumentOutOfRangeException("buffer", "A single operation can transfer at most 2 GiB - 1 bytes.");
+    return checked_bytes(std::forward<B>(buffer), 0, static_cast<int>(size));
+}
+
+} // namespace dotasync::detail
+
+#endif

@@ -1,0 +1,746 @@
+// The FileStream test cases, included once per back-end suite by
+// file_stream_test.cpp.
+
+BOOST_AUTO_TEST_CASE(Streams_use_the_back_end_of_their_suite)
+{
+    const auto& suite = utf::framework::get<utf::test_suite>(utf::framework::current_test_case().p_parent_id);
+    const auto expected =
+        suite.p_name.get() == "uring_backend" ? detail::file_backend::uring : detail::file_backend::threadpool;
+    BOOST_TEST((detail::current_file_backend() == expected));
+}
+
+BOOST_AUTO_TEST_CASE(Read_returns_the_bytes_that_were_written)
+{
+    temp_dir dir;
+    const auto bytes = pattern(10000);
+    write_file(dir / "a.bin", bytes);
+    FileStream fs(dir / "a.bin", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> got(bytes.size());
+    int total = 0;
+    while (total < static_cast<int>(got.size())) {
+        const int n = fs.Read(got, total, static_cast<int>(got.size()) - total);
+        BOOST_REQUIRE(n > 0);
+        total += n;
+    }
+    BOOST_TEST(got == bytes);
+    BOOST_TEST(fs.Read(got, 0, 10) == 0);
+    BOOST_TEST(fs.Position() == 10000);
+    BOOST_TEST(fs.Length() == 10000);
+    BOOST_TEST(fs.Name() == (dir / "a.bin").string());
+}
+
+BOOST_AUTO_TEST_CASE(Opening_a_missing_file_throws_FileNotFoundException_with_FileName)
+{
+    temp_dir dir;
+    const auto path = dir / "missing.txt";
+    try {
+        FileStream fs(path, FileMode::Open);
+        BOOST_FAIL("no exception");
+    } catch (const FileNotFoundException& e) {
+        BOOST_TEST(e.FileName() == path.string());
+    }
+    BOOST_CHECK_THROW(FileStream(path, FileMode::Truncate), FileNotFoundException);
+}
+
+BOOST_AUTO_TEST_CASE(Opening_in_a_missing_directory_throws_DirectoryNotFoundException)
+{
+    temp_dir dir;
+    BOOST_CHECK_THROW(FileStream(dir / "nope" / "a.txt", FileMode::Open), DirectoryNotFoundException);
+    BOOST_CHECK_THROW(FileStream(dir / "nope" / "a.txt", FileMode::Create), DirectoryNotFoundException);
+}
+
+BOOST_AUTO_TEST_CASE(CreateNew_on_an_existing_file_throws_IOException)
+{
+    temp_dir dir;
+    write_file(dir / "a.txt", pattern(3));
+    BOOST_CHECK_THROW(FileStream(dir / "a.txt", FileMode::CreateNew), IOException);
+    BOOST_TEST(read_file(dir / "a.txt").size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(Create_truncates_and_OpenOrCreate_keeps_the_contents)
+{
+    temp_dir dir;
+    write_file(dir / "a.txt", pattern(30));
+    { FileStream fs(dir / "a.txt", FileMode::OpenOrCreate); BOOST_TEST(fs.Length() == 30); }
+    { FileStream fs(dir / "a.txt", FileMode::Create); BOOST_TEST(fs.Length() == 0); }
+    { FileStream fs(dir / "b.txt", FileMode::OpenOrCreate); BOOST_TEST(fs.Length() == 0); }
+    BOOST_TEST(std::filesystem::exists(dir / "b.txt"));
+}
+
+BOOST_AUTO_TEST_CASE(Opening_a_directory_throws_UnauthorizedAccessException)
+{
+    temp_dir dir;
+    BOOST_CHECK_THROW(FileStream(dir.path(), FileMode::Open, FileAccess::Read), UnauthorizedAccessException);
+}
+
+BOOST_AUTO_TEST_CASE(Opening_without_permission_throws_UnauthorizedAccessException, *utf::precondition(not_root))
+{
+    temp_dir dir;
+    write_file(dir / "secret", pattern(3));
+    ::chmod((dir / "secret").c_str(), 0);
+    BOOST_CHECK_THROW(FileStream(dir / "secret", FileMode::Open, FileAccess::Read), UnauthorizedAccessException);
+}
+
+BOOST_AUTO_TEST_CASE(Invalid_open_arguments_throw_ArgumentException)
+{
+    temp_dir dir;
+    BOOST_CHECK_THROW(FileStream("", FileMode::Open), ArgumentException);
+    BOOST_CHECK_THROW(FileStream(dir / "a", static_cast<FileMode>(0)), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(FileStream(dir / "a", FileMode::Create, static_cast<FileAccess>(9)), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(FileStream(dir / "a", FileMode::Create, FileAccess::ReadWrite, FileShare::Read, -1),
+                      ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(FileStream(dir / "a", FileMode::Create, FileAccess::Read), ArgumentException);
+    BOOST_CHECK_THROW(FileStream(dir / "a", FileMode::Append, FileAccess::ReadWrite), ArgumentException);
+    BOOST_TEST(!std::filesystem::exists(dir / "a"));
+}
+
+BOOST_AUTO_TEST_CASE(Append_positions_at_the_end_and_refuses_reads_and_seeks_before_it)
+{
+    temp_dir dir;
+    write_file(dir / "log", pattern(100));
+    FileStream fs(dir / "log", FileMode::Append);
+    BOOST_TEST(!fs.CanRead());
+    BOOST_TEST(fs.CanWrite());
+    BOOST_TEST(fs.Position() == 100);
+    std::vector<std::uint8_t> buf(10, 7);
+    BOOST_CHECK_THROW(fs.Read(buf, 0, 10), NotSupportedException);
+    BOOST_CHECK_THROW(fs.Seek(50, SeekOrigin::Begin), IOException);
+    BOOST_CHECK_THROW(fs.SetLength(10), IOException);
+    fs.Write(buf, 0, 10);
+    fs.Close();
+    const auto got = read_file(dir / "log");
+    BOOST_REQUIRE(got.size() == 110u);
+    BOOST_TEST(got[105] == 7);
+}
+
+BOOST_AUTO_TEST_CASE(Reading_a_write_only_stream_throws_NotSupportedException)
+{
+    temp_dir dir;
+    FileStream fs(dir / "w", FileMode::Create, FileAccess::Write);
+    std::vector<std::uint8_t> buf(10);
+    bool called = false;
+    BOOST_CHECK_THROW(fs.Read(buf, 0, 10), NotSupportedException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, 0, 10, [&](const IAsyncResultPtr&) { called = true; }, {}),
+                      NotSupportedException);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, asio::use_future), NotSupportedException);
+    BOOST_TEST(!called);
+}
+
+BOOST_AUTO_TEST_CASE(Writing_a_read_only_stream_throws_NotSupportedException)
+{
+    temp_dir dir;
+    write_file(dir / "r", pattern(10));
+    FileStream fs(dir / "r", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(10);
+    BOOST_CHECK_THROW(fs.Write(buf, 0, 10), NotSupportedException);
+    BOOST_CHECK_THROW(fs.BeginWrite(buf, 0, 10, {}, {}), NotSupportedException);
+    BOOST_CHECK_THROW(fs.WriteAsync(buf, asio::use_future), NotSupportedException);
+    BOOST_CHECK_THROW(fs.SetLength(0), NotSupportedException);
+}
+
+BOOST_AUTO_TEST_CASE(A_second_FileShare_None_open_throws_IOException)
+{
+    temp_dir dir;
+    FileStream first(dir / "locked", FileMode::Create, FileAccess::ReadWrite, FileShare::None);
+    BOOST_CHECK_THROW(FileStream(dir / "locked", FileMode::Open, FileAccess::Read, FileShare::None), IOException);
+    BOOST_CHECK_THROW(FileStream(dir / "locked", FileMode::Open, FileAccess::Read, FileShare::Read), IOException);
+    first.Close();
+    FileStream again(dir / "locked", FileMode::Open, FileAccess::Read, FileShare::None);
+}
+
+BOOST_AUTO_TEST_CASE(FileShare_Read_lets_a_second_reader_open_the_file)
+{
+    temp_dir dir;
+    write_file(dir / "shared", pattern(10));
+    FileStream first(dir / "shared", FileMode::Open, FileAccess::Read, FileShare::Read);
+    FileStream second(dir / "shared", FileMode::Open, FileAccess::Read, FileShare::Read);
+    BOOST_CHECK_THROW(FileStream(dir / "shared", FileMode::Open, FileAccess::Read, FileShare::None), IOException);
+}
+
+BOOST_AUTO_TEST_CASE(DeleteOnClose_removes_the_file_on_Close)
+{
+    temp_dir dir;
+    {
+        FileStream fs(dir / "tmp", FileMode::Create, FileAccess::ReadWrite, FileShare::Read, 4096,
+                      FileOptions::DeleteOnClose | FileOptions::SequentialScan);
+        BOOST_TEST(std::filesystem::exists(dir / "tmp"));
+    }
+    BOOST_TEST(!std::filesystem::exists(dir / "tmp"));
+}
+
+BOOST_AUTO_TEST_CASE(WriteThrough_and_RandomAccess_streams_read_and_write)
+{
+    temp_dir dir;
+    FileStream fs(dir / "wt", FileMode::Create, FileAccess::ReadWrite, FileShare::Read, 0,
+                  FileOptions::WriteThrough | FileOptions::RandomAccess);
+    const auto bytes = pattern(100);
+    fs.Write(bytes, 0, 100);
+    fs.SetPosition(0);
+    std::vector<std::uint8_t> got(100);
+    BOOST_TEST(fs.Read(got, 0, 100) == 100);
+    BOOST_TEST(got == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(SetLength_Seek_and_Position_behave_as_in_dotnet)
+{
+    temp_dir dir;
+    FileStream fs(dir / "f", FileMode::Create);
+    fs.SetLength(1000);
+    BOOST_TEST(fs.Length() == 1000);
+    BOOST_TEST(fs.Seek(-10, SeekOrigin::End) == 990);
+    BOOST_TEST(fs.Seek(5, SeekOrigin::Current) == 995);
+    fs.SetLength(500);
+    BOOST_TEST(fs.Position() == 500);
+    fs.SetPosition(2000); // beyond the end is allowed
+    BOOST_TEST(fs.Position() == 2000);
+    BOOST_CHECK_THROW(fs.Seek(-1, SeekOrigin::Begin), IOException);
+    BOOST_CHECK_THROW(fs.SetPosition(-1), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.SetLength(-1), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.Seek(0, static_cast<SeekOrigin>(7)), ArgumentException);
+}
+
+BOOST_AUTO_TEST_CASE(Small_writes_are_buffered_until_Flush)
+{
+    temp_dir dir;
+    FileStream fs(dir / "b", FileMode::Create, FileAccess::ReadWrite, FileShare::Read, 4096);
+    const auto bytes = pattern(300);
+    for (int i = 0; i < 300; i += 3)
+        fs.Write(bytes, i, 3);
+    BOOST_TEST(fs.Position() == 300);
+    BOOST_TEST(fs.Length() == 300); // counts the buffered bytes
+    BOOST_TEST(read_file(dir / "b").empty());
+    fs.Flush();
+    BOOST_TEST(read_file(dir / "b") == bytes);
+    fs.Flush(true);
+
+    // Small reads come from the buffer and see what was written.
+    fs.SetPosition(0);
+    std::vector<std::uint8_t> got(300);
+    for (int i = 0; i < 300; i += 4) {
+        const int n = fs.Read(got, i, std::min(4, 300 - i));
+        BOOST_REQUIRE(n == std::min(4, 300 - i));
+    }
+    BOOST_TEST(got == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(An_asynchronous_operation_writes_out_the_buffer_first)
+{
+    temp_dir dir;
+    FileStream fs(dir / "b", FileMode::Create, FileAccess::ReadWrite, FileShare::Read, 4096);
+    const auto bytes = pattern(20);
+    fs.Write(bytes, 0, 10);
+    fs.WriteAsync(bytes, 10, 10, asio::use_future).get();
+    BOOST_TEST(read_file(dir / "b") == bytes);
+    fs.SetPosition(0);
+    std::vector<std::uint8_t> got(20);
+    BOOST_TEST(fs.ReadAsync(got, asio::use_future).get() == 20);
+    BOOST_TEST(got == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(BeginRead_checks_its_arguments_before_starting)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(100));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(10);
+    std::atomic<bool> called{false};
+    AsyncCallback cb = [&](const IAsyncResultPtr&) { called = true; };
+    BOOST_CHECK_THROW(fs.BeginRead(std::span<std::uint8_t>(), 0, 1, cb, {}), ArgumentNullException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, -1, 1, cb, {}), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, 0, -1, cb, {}), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, 5, 6, cb, {}), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, 11, 0, cb, {}), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, 0, 11, asio::use_future), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.Read(buf, 0, 11), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(fs.BeginWrite(buf, 0, 11, cb, {}), ArgumentOutOfRangeException);
+    BOOST_TEST(!called);
+    BOOST_TEST(fs.Position() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(EndRead_with_nullptr_throws_ArgumentNullException)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    BOOST_CHECK_THROW(fs.EndRead(nullptr), ArgumentNullException);
+    BOOST_CHECK_THROW(fs.EndWrite(nullptr), ArgumentNullException);
+}
+
+BOOST_AUTO_TEST_CASE(EndRead_called_twice_throws_InvalidOperationException)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(10);
+    auto ar = fs.BeginRead(buf, 0, 10, {}, {});
+    BOOST_TEST(fs.EndRead(ar) == 10);
+    BOOST_CHECK_THROW(fs.EndRead(ar), InvalidOperationException);
+}
+
+BOOST_AUTO_TEST_CASE(EndRead_with_a_foreign_result_throws_InvalidOperationException)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::ReadWrite);
+    FileStream other(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(10);
+    auto from_other = other.BeginRead(buf, 0, 5, {}, {});
+    BOOST_CHECK_THROW(fs.EndRead(from_other), InvalidOperationException);
+    auto write = fs.BeginWrite(buf, 0, 0, {}, {});
+    BOOST_CHECK_THROW(fs.EndRead(write), InvalidOperationException);
+    fs.EndWrite(write);
+    BOOST_TEST(other.EndRead(from_other) == 5);
+}
+
+BOOST_AUTO_TEST_CASE(A_closed_stream_throws_ObjectDisposedException)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::ReadWrite);
+    fs.Close();
+    fs.Close(); // a second Close does nothing
+    std::vector<std::uint8_t> buf(10);
+    BOOST_TEST(!fs.CanRead());
+    BOOST_TEST(!fs.CanWrite());
+    BOOST_TEST(!fs.CanSeek());
+    BOOST_CHECK_THROW(fs.Read(buf, 0, 10), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.BeginRead(buf, 0, 10, {}, {}), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, asio::use_future), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.BeginWrite(buf, 0, 10, {}, {}), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.Position(), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.Length(), ObjectDisposedException);
+    BOOST_CHECK_THROW(fs.Flush(), ObjectDisposedException);
+}
+
+BOOST_AUTO_TEST_CASE(Asio_members_report_a_closed_stream_as_bad_descriptor)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    fs.Close();
+    std::vector<std::uint8_t> buf(10);
+    auto [ec, n] = read_some_outcome(fs, buf);
+    BOOST_TEST((ec == asio::error::bad_descriptor));
+    BOOST_TEST(n == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Reading_at_the_end_of_the_file_returns_0)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    fs.Seek(0, SeekOrigin::End);
+    std::vector<std::uint8_t> buf(10);
+    BOOST_TEST(fs.EndRead(fs.BeginRead(buf, 0, 10, {}, {})) == 0);
+    BOOST_TEST(fs.ReadAsync(buf, asio::use_future).get() == 0);
+    BOOST_TEST(fs.Read(buf, 0, 10) == 0);
+    BOOST_TEST(fs.Position() == 10);
+    auto [ec, n] = read_some_outcome(fs, buf);
+    BOOST_TEST((ec == asio::error::eof));
+    BOOST_TEST(n == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(A_short_read_at_the_end_moves_Position_back_to_the_bytes_read)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(100));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    fs.SetPosition(90);
+    std::vector<std::uint8_t> a(50), b(50);
+    auto first = fs.BeginRead(a, 0, 50, {}, {});
+    auto second = fs.BeginRead(b, 0, 50, {}, {});
+    BOOST_TEST(fs.EndRead(first) == 10);
+    BOOST_TEST(fs.EndRead(second) == 0);
+    BOOST_TEST(fs.Position() == 100);
+}
+
+BOOST_AUTO_TEST_CASE(BeginRead_of_cached_data_completes_synchronously_with_the_callback_inline)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(4096));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(4096);
+    BOOST_REQUIRE(fs.Read(buf, 0, 4096) == 4096); // the file is in the page cache now
+    fs.SetPosition(0);
+    std::thread::id callback_thread;
+    bool synchronous_in_callback = false;
+    auto ar = fs.BeginRead(buf, 0, 4096,
+                           [&](const IAsyncResultPtr& r) {
+                               callback_thread = std::this_thread::get_id();
+                               synchronous_in_callback = r->CompletedSynchronously();
+                           },
+                           {});
+    BOOST_TEST(ar->CompletedSynchronously());
+    BOOST_TEST(ar->IsCompleted());
+    BOOST_TEST((callback_thread == std::this_thread::get_id()));
+    BOOST_TEST(synchronous_in_callback);
+    BOOST_TEST(fs.EndRead(ar) == 4096);
+}
+
+BOOST_AUTO_TEST_CASE(Chained_synchronous_completions_stop_nesting_after_a_limit)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(2000));
+    auto fs = std::make_shared<FileStream>(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> warm(2000);
+    fs->Read(warm, 0, 2000);
+    fs->SetPosition(0);
+
+    // Each callback begins the next 1-byte read; depth counts how many
+    // callbacks are on this thread's stack at once. The chain is shared with
+    // the callbacks, because the last of them may still be unwinding on a
+    // pool thread when the test has seen the end.
+    struct chain : std::enable_shared_from_this<chain> {
+        std::shared_ptr<FileStream> fs;
+        std::array<std::uint8_t, 1> byte{};
+        int max_depth = 0;
+        int reads = 0;
+        int posted = 0;
+        std::promise<void> done;
+        std::mutex mutex;
+
+        void next()
+        {
+            fs->BeginRead(byte, 0, 1, [self = shared_from_this()](const IAsyncResultPtr& ar) { self->on_read(ar); }, {});
+        }
+        void on_read(const IAsyncResultPtr& ar)
+        {
+            static thread_local int depth = 0;
+            std::unique_lock lock(mutex);
+            if (!ar->CompletedSynchronously())
+                ++posted;
+            ++depth;
+            max_depth = std::max(max_depth, depth);
+            if (fs->EndRead(ar) == 0) {
+                done.set_value();
+            } else {
+                ++reads;
+                lock.unlock();
+                next();
+            }
+            --depth;
+        }
+    };
+    auto c = std::make_shared<chain>();
+    c->fs = fs;
+    auto f = c->done.get_future();
+    c->next();
+    wait_for(f);
+    std::lock_guard lock(c->mutex);
+    BOOST_TEST(c->reads == 2000);
+    // 16 nested inline completions, plus the posted callback that starts
+    // each new run of them.
+    BOOST_TEST(c->max_depth <= 17);
+    BOOST_TEST(c->posted > 0);
+}
+
+BOOST_AUTO_TEST_CASE(ReadAsync_posts_its_completion_even_for_cached_data)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(100));
+    asio::io_context io;
+    FileStream fs(io.get_executor(), dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(100);
+    fs.Read(buf, 0, 100);
+    fs.SetPosition(0);
+    int got = -1;
+    fs.ReadAsync(buf, [&](std::exception_ptr e, int n) {
+        BOOST_TEST(!e);
+        got = n;
+    });
+    BOOST_TEST(got == -1);
+    io.run();
+    BOOST_TEST(got == 100);
+}
+
+BOOST_AUTO_TEST_CASE(Completions_run_on_the_executor_the_stream_was_given)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(1 << 20));
+    running_context ctx;
+    FileStream fs(ctx.io().get_executor(), dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(1 << 20);
+    std::promise<std::thread::id> where;
+    fs.ReadAsync(buf, [&](std::exception_ptr, int) { where.set_value(std::this_thread::get_id()); });
+    auto f = where.get_future();
+    BOOST_TEST((wait_for(f) == ctx.thread_id()));
+}
+
+BOOST_AUTO_TEST_CASE(A_64_MiB_file_reads_the_same_through_every_face)
+{
+    const auto& big = big_file::instance();
+    constexpr int chunk = 1 << 16;
+    std::vector<std::uint8_t> buf(chunk);
+
+    // Synchronous Read.
+    {
+        FileStream fs(big.path, FileMode::Open, FileAccess::Read);
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        std::size_t total = 0;
+        for (int n; (n = fs.Read(buf, 0, chunk)) > 0; total += static_cast<std::size_t>(n))
+            h = checksum(buf.data(), static_cast<std::size_t>(n), h);
+        BOOST_TEST(total == big_size);
+        BOOST_TEST(h == big.sum);
+    }
+    // BeginRead/EndRead, chained in the callback.
+    {
+        FileStream fs(big.path, FileMode::Open, FileAccess::Read);
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        std::size_t total = 0;
+        std::promise<void> done;
+        std::function<void(const IAsyncResultPtr&)> on_read = [&](const IAsyncResultPtr& ar) {
+            const int n = fs.EndRead(ar);
+            if (n == 0)
+                return done.set_value();
+            h = checksum(buf.data(), static_cast<std::size_t>(n), h);
+            total += static_cast<std::size_t>(n);
+            fs.BeginRead(buf, 0, chunk, on_read, {});
+        };
+        fs.BeginRead(buf, 0, chunk, on_read, {});
+        auto f = done.get_future();
+        wait_for(f);
+        BOOST_TEST(total == big_size);
+        BOOST_TEST(h == big.sum);
+    }
+    // ReadAsync with use_future.
+    {
+        FileStream fs(big.path, FileMode::Open, FileAccess::Read);
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        std::size_t total = 0;
+        for (int n; (n = fs.ReadAsync(buf, 0, chunk, asio::use_future).get()) > 0; total += static_cast<std::size_t>(n))
+            h = checksum(buf.data(), static_cast<std::size_t>(n), h);
+        BOOST_TEST(total == big_size);
+        BOOST_TEST(h == big.sum);
+    }
+    // ReadAsync with use_awaitable, and asio::async_read, in coroutines.
+    asio::io_context io;
+    std::uint64_t awaited = 0, composed = 0;
+    std::size_t awaited_total = 0, composed_total = 0;
+    FileStream fs1(io.get_executor(), big.path, FileMode::Open, FileAccess::Read);
+    FileStream fs2(io.get_executor(), big.path, FileMode::Open, FileAccess::Read);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            std::vector<std::uint8_t> b(chunk);
+            std::uint64_t h = 0xcbf29ce484222325ull;
+            for (int n; (n = co_await fs1.ReadAsync(b, asio::use_awaitable)) > 0;) {
+                h = checksum(b.data(), static_cast<std::size_t>(n), h);
+                awaited_total += static_cast<std::size_t>(n);
+            }
+            awaited = h;
+        },
+        asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            std::vector<std::uint8_t> b(3 * chunk + 17); // not a divisor of the size
+            std::uint64_t h = 0xcbf29ce484222325ull;
+            for (;;) {
+                auto [ec, n] = co_await asio::async_read(fs2, asio::buffer(b), asio::as_tuple(asio::use_awaitable));
+                h = checksum(b.data(), n, h);
+                composed_total += n;
+                if (ec)
+                    break;
+            }
+            composed = h;
+        },
+        asio::detached);
+    io.run();
+    BOOST_TEST(awaited_total == big_size);
+    BOOST_TEST(awaited == big.sum);
+    BOOST_TEST(composed_total == big_size);
+    BOOST_TEST(composed == big.sum);
+}
+
+BOOST_AUTO_TEST_CASE(Sixty_four_outstanding_BeginReads_cover_consecutive_ranges)
+{
+    temp_dir dir;
+    constexpr int count = 64, size = 4096;
+    const auto bytes = pattern(count * size - 100); // the last read is short
+    write_file(dir / "a", bytes);
+    // Not cached, where the kernel lets us drop it, so that the back-end does
+    // the work.
+    drop_from_cache(dir / "a");
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::vector<std::uint8_t>> buffers(count, std::vector<std::uint8_t>(size));
+    std::vector<IAsyncResultPtr> results;
+    for (int i = 0; i < count; ++i)
+        results.push_back(fs.BeginRead(buffers[static_cast<std::size_t>(i)], 0, size, {}, {}));
+    // Reads that already completed gave back what they did not read.
+    BOOST_TEST(fs.Position() >= static_cast<std::int64_t>(bytes.size()));
+    BOOST_TEST(fs.Position() <= count * size);
+    std::size_t total = 0;
+    for (int i = 0; i < count; ++i) {
+        const int n = fs.EndRead(results[static_cast<std::size_t>(i)]);
+        BOOST_TEST(n == (i == count - 1 ? size - 100 : size));
+        BOOST_TEST(std::equal(buffers[static_cast<std::size_t>(i)].begin(), buffers[static_cast<std::size_t>(i)].begin() + n,
+                              bytes.begin() + i * size));
+        total += static_cast<std::size_t>(n);
+    }
+    BOOST_TEST(total == bytes.size());
+    BOOST_TEST(fs.Position() == static_cast<std::int64_t>(bytes.size()));
+}
+
+BOOST_AUTO_TEST_CASE(Close_with_reads_in_flight_completes_them_and_closes_the_descriptor_once)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(1 << 20));
+    drop_from_cache(dir / "a");
+    const auto before = open_descriptor_count();
+    constexpr int count = 64, size = 1 << 14;
+    std::vector<std::vector<std::uint8_t>> buffers(count, std::vector<std::uint8_t>(size));
+    std::vector<IAsyncResultPtr> results;
+    std::atomic<int> callbacks{0};
+    {
+        FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+        for (int i = 0; i < count; ++i)
+            results.push_back(
+                fs.BeginRead(buffers[static_cast<std::size_t>(i)], 0, size, [&](const IAsyncResultPtr&) { ++callbacks; }, {}));
+        fs.Close();
+        BOOST_CHECK_THROW(fs.BeginRead(buffers[0], 0, size, {}, {}), ObjectDisposedException);
+        // The stream object goes here, with operations possibly still in flight.
+    }
+    for (const auto& ar : results)
+        BOOST_REQUIRE(ar->AsyncWaitHandle().WaitOne(generous));
+    // The callbacks run after the wait handle is signalled; wait for them too.
+    const auto deadline = std::chrono::steady_clock::now() + generous;
+    while (callbacks.load() != count && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::yield();
+    BOOST_TEST(callbacks.load() == count);
+    BOOST_TEST(open_descriptor_count() == before);
+}
+
+BOOST_AUTO_TEST_CASE(EndRead_after_Close_returns_the_data_or_throws_OperationCanceledException)
+{
+    temp_dir dir;
+    const auto bytes = pattern(1 << 20);
+    write_file(dir / "a", bytes);
+    drop_from_cache(dir / "a");
+    constexpr int count = 64, size = 1 << 14;
+    std::vector<std::vector<std::uint8_t>> buffers(count, std::vector<std::uint8_t>(size));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<IAsyncResultPtr> results;
+    for (int i = 0; i < count; ++i)
+        results.push_back(fs.BeginRead(buffers[static_cast<std::size_t>(i)], 0, size, {}, {}));
+    fs.Close();
+    int finished = 0, cancelled = 0;
+    for (int i = 0; i < count; ++i) {
+        try {
+            const int n = fs.EndRead(results[static_cast<std::size_t>(i)]);
+            BOOST_TEST(n == size);
+            BOOST_TEST(std::equal(buffers[static_cast<std::size_t>(i)].begin(), buffers[static_cast<std::size_t>(i)].end(),
+                                  bytes.begin() + i * size));
+            ++finished;
+        } catch (const OperationCanceledException&) {
+            ++cancelled;
+        }
+    }
+    BOOST_TEST(finished + cancelled == count);
+    BOOST_TEST_MESSAGE(finished << " reads finished, " << cancelled << " were cancelled by Close");
+}
+
+BOOST_AUTO_TEST_CASE(No_descriptor_leaks_after_10000_open_read_close_cycles)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(64));
+    const auto before = open_descriptor_count();
+    std::vector<std::uint8_t> buf(64);
+    for (int i = 0; i < 10000; ++i) {
+        FileStream fs(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, 0);
+        if (i % 2 == 0)
+            BOOST_REQUIRE(fs.Read(buf, 0, 64) == 64);
+        else
+            BOOST_REQUIRE(fs.EndRead(fs.BeginRead(buf, 0, 64, {}, {})) == 64);
+    }
+    BOOST_TEST(open_descriptor_count() == before);
+}
+
+BOOST_AUTO_TEST_CASE(Writes_through_every_face_reach_the_file)
+{
+    temp_dir dir;
+    const auto bytes = pattern(40000);
+    {
+        FileStream fs(dir / "w", FileMode::Create, FileAccess::Write, FileShare::Read, 0);
+        fs.EndWrite(fs.BeginWrite(bytes, 0, 10000, {}, {}));
+        fs.WriteAsync(bytes, 10000, 10000, asio::use_future).get();
+        std::size_t n = asio::async_write(fs, asio::buffer(bytes.data() + 20000, 10000), asio::use_future).get();
+        BOOST_TEST(n == 10000u);
+        fs.Write(bytes, 30000, 10000);
+        BOOST_TEST(fs.Position() == 40000);
+        fs.FlushAsync(asio::use_future).get();
+    }
+    BOOST_TEST(read_file(dir / "w") == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(Outstanding_BeginWrites_cover_consecutive_ranges)
+{
+    temp_dir dir;
+    constexpr int count = 32, size = 1000;
+    const auto bytes = pattern(count * size);
+    {
+        FileStream fs(dir / "w", FileMode::Create, FileAccess::Write);
+        std::vector<IAsyncResultPtr> results;
+        for (int i = 0; i < count; ++i)
+            results.push_back(fs.BeginWrite(bytes, i * size, size, {}, {}));
+        for (auto& ar : results)
+            fs.EndWrite(ar);
+        BOOST_TEST(fs.Position() == count * size);
+    }
+    BOOST_TEST(read_file(dir / "w") == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(CopyToAsync_copies_the_rest_of_the_file)
+{
+    temp_dir dir;
+    const auto bytes = pattern(200000);
+    write_file(dir / "src", bytes);
+    FileStream src(dir / "src", FileMode::Open, FileAccess::Read);
+    src.SetPosition(1000);
+    {
+        FileStream dst(dir / "dst", FileMode::Create, FileAccess::Write);
+        src.CopyToAsync(dst, 4096, asio::use_future).get();
+        BOOST_TEST(dst.Position() == 199000);
+    }
+    BOOST_TEST(read_file(dir / "dst") == std::vector<std::uint8_t>(bytes.begin() + 1000, bytes.end()));
+    MemoryStream memory;
+    src.SetPosition(0);
+    src.CopyToAsync(memory, asio::use_future).get();
+    BOOST_TEST(memory.ToArray() == bytes);
+    BOOST_CHECK_THROW(src.CopyToAsync(memory, 0, asio::use_future), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(memory.CopyToAsync(src, asio::use_future), NotSupportedException);
+}
+
+BOOST_AUTO_TEST_CASE(A_failed_asynchronous_read_throws_a_dotnet_exception_from_EndRead_and_ReadAsync)
+{
+    // The kernel refuses a read whose range would pass the largest offset.
+    temp_dir dir;
+    write_file(dir / "a", pattern(10));
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(100);
+    fs.SetPosition(std::numeric_limits<std::int64_t>::max() - 5);
+    const auto r = fs.BeginRead(buf, 0, 100, {}, {});
+    BOOST_CHECK_THROW(fs.EndRead(r), Exception);
+    fs.SetPosition(std::numeric_limits<std::int64_t>::max() - 5);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, asio::use_future).get(), Exception);
+    BOOST_TEST(fs.Position() == std::numeric_limits<std::int64_t>::max() - 5);
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_through_the_cancellation_slot_before_the_read_starts_gives_OperationCanceledException)
+{
+    // The read is started on an executor whose context does not run, with
+    // the signal emitted before the back-end could start: either the fast
+    // path already finished it (a cached file) or it completes as cancelled.
+    temp_dir dir;
+    write_file(dir / "a", pattern(1 << 16));
+    asio::io_context io;
+    FileStream fs(io.get_executor(), dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(1 << 16);
+    asio::cancellation_signal signal;
+    std::optional<std::exception_ptr> outcome;
+    fs.ReadAsync(buf, asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e, int) { outcome = e; }));
+    signal.emit(asio::cancellation_type::total);
+    io.run();
+    BOOST_REQUIRE(outcome.has_value());
+    if (*outcome)
+        BOOST_CHECK_THROW(std::rethrow_exception(*outcome), OperationCanceledException);
+}

@@ -1,0 +1,110 @@
+#include <dotasync/io/file_stream.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/io/memory_stream.hpp>
+
+#include "io/io_support.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace asio = boost::asio;
+namespace utf = boost::unit_test;
+using namespace dotasync;
+using namespace dotasync_test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto generous = 10s;
+constexpr std::size_t big_size = 64u << 20;
+
+// The 64 MiB file is written once per test program and shared by both
+// back-ends' suites; the directory goes at exit.
+struct big_file {
+    static big_file& instance()
+    {
+        static big_file file;
+        return file;
+    }
+    temp_dir dir;
+    std::filesystem::path path = dir / "big.bin";
+    std::uint64_t sum;
+
+private:
+    big_file()
+    {
+        const auto bytes = pattern(big_size, 64);
+        write_file(path, bytes);
+        sum = checksum(bytes.data(), bytes.size());
+    }
+};
+
+// Waits for a promise-backed flag with a time limit, so that a bug shows as a
+// failure and not as a hung test.
+template <class T>
+T wait_for(std::future<T>& f)
+{
+    BOOST_REQUIRE(f.wait_for(generous) == std::future_status::ready);
+    return f.get();
+}
+
+// What async_read_some completed with, waited for with a time limit.
+std::pair<boost::system::error_code, std::size_t> read_some_outcome(Stream& stream, std::vector<std::uint8_t>& buf)
+{
+    std::promise<std::pair<boost::system::error_code, std::size_t>> outcome;
+    auto f = outcome.get_future();
+    stream.async_read_some(asio::buffer(buf),
+                           [&](boost::system::error_code ec, std::size_t n) { outcome.set_value({ec, n}); });
+    return wait_for(f);
+}
+
+bool is_root()
+{
+    return ::geteuid() == 0;
+}
+
+boost::test_tools::assertion_result not_root(utf::test_unit_id)
+{
+    boost::test_tools::assertion_result r(!is_root());
+    if (!r)
+        r.message() << "running as root, which file permissions do not restrict";
+    return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(threadpool_backend, *utf::fixture<backend_fixture<detail::file_backend::threadpool>>())
+#include "io/file_stream_cases.ipp"
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(uring_backend,
+                      *utf::precondition(uring_available) *
+                          utf::fixture<backend_fixture<detail::file_backend::uring>>())
+#include "io/file_stream_cases.ipp"
+BOOST_AUTO_TEST_SUITE_END()
