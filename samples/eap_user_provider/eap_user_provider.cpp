@@ -55,7 +55,12 @@ std::string label(const std::any& userState)
 {
     if (!userState.has_value())
         return "(no userState)";
-    return "\"" + std::string(std::any_cast<const char*>(userState)) + "\"";
+    // Appending, rather than "\"" + std::string(...), sidesteps a false
+    // -Wrestrict warning that g++ 12 gives for that expression at -O3.
+    std::string quoted = "\"";
+    quoted += std::any_cast<const char*>(userState);
+    quoted += '"';
+    return quoted;
 }
 
 // Prints one completion; runs on the loop thread.
