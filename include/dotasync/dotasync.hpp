@@ -3,6 +3,7 @@
 #define DOTASYNC_DOTASYNC_HPP
 
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/iasync_result.hpp>
