@@ -14,4 +14,6 @@
 
 #include <dotasync/apm/delegate.hpp>
 
+#include <dotasync/tap/task.hpp>
+
 #endif
