@@ -15,5 +15,6 @@
 #include <dotasync/apm/delegate.hpp>
 
 #include <dotasync/tap/task.hpp>
+#include <dotasync/tap/task_completion_source.hpp>
 
 #endif
