@@ -16,5 +16,6 @@
 
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_completion_source.hpp>
+#include <dotasync/tap/task_factory.hpp>
 
 #endif
