@@ -17,5 +17,6 @@
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_completion_source.hpp>
 #include <dotasync/tap/task_factory.hpp>
+#include <dotasync/tap/task_to_async_result.hpp>
 
 #endif
