@@ -87,6 +87,24 @@ BOOST_AUTO_TEST_CASE(A_Task_started_after_SetResult_completes_at_once_inline_for
     BOOST_TEST(seen.value_or("not yet") == "already");
 }
 
+BOOST_AUTO_TEST_CASE(A_coroutine_awaiting_a_set_source_in_a_long_loop_does_not_grow_its_stack)
+{
+    TaskCompletionSource<int> tcs;
+    tcs.SetResult(1);
+    asio::io_context io;
+    auto total = asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<long> {
+            long sum = 0;
+            for (int i = 0; i < 200'000; ++i)
+                sum += co_await tcs.Task(asio::use_awaitable);
+            co_return sum;
+        },
+        asio::use_future);
+    io.run_for(generous);
+    BOOST_TEST(get_within(total) == 200'000);
+}
+
 BOOST_AUTO_TEST_CASE(Every_waiting_operation_receives_the_result)
 {
     TaskCompletionSource<int> tcs;
@@ -158,22 +176,34 @@ BOOST_AUTO_TEST_CASE(TaskCompletionSource_of_void_completes_without_a_value)
     BOOST_TEST(!tcs.TrySetResult());
 }
 
-BOOST_AUTO_TEST_CASE(SetResult_never_runs_a_waiting_handler_inside_the_call)
+BOOST_AUTO_TEST_CASE(SetResult_posts_a_handler_without_an_executor_to_the_default_runtime)
 {
     TaskCompletionSource<int> tcs;
     std::promise<std::thread::id> ran_on;
-    bool inside_set = false;
-    std::atomic<bool> ran_inside{false};
-    tcs.Task([&](std::exception_ptr, int) {
-        ran_inside = inside_set;
-        ran_on.set_value(std::this_thread::get_id());
-    });
-    inside_set = true;
+    tcs.Task([&](std::exception_ptr, int) { ran_on.set_value(std::this_thread::get_id()); });
     tcs.SetResult(1);
-    inside_set = false;
     auto future = ran_on.get_future();
     BOOST_TEST((get_within(future) != std::this_thread::get_id()));
-    BOOST_TEST(!ran_inside.load());
+}
+
+BOOST_AUTO_TEST_CASE(SetResult_on_the_waiters_own_thread_lets_it_resume_only_after_SetResult_returned)
+{
+    asio::io_context io(1);
+    TaskCompletionSource<int> tcs;
+    std::vector<std::string> order;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            co_await tcs.Task(asio::use_awaitable);
+            order.push_back("resumed");
+        },
+        asio::detached);
+    asio::post(io, [&] {
+        tcs.SetResult(1);
+        order.push_back("SetResult returned");
+    });
+    io.run_for(generous);
+    BOOST_TEST(order == (std::vector<std::string>{"SetResult returned", "resumed"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(Copies_of_a_source_share_its_outcome)

@@ -41,9 +41,12 @@
 // Cancelled through the token or the handler's slot, it completes with
 // TaskCanceledException.
 //
-// FromResult and FromException complete at once: through dispatch on the
-// handler's executor, or inline for a handler that has none (as awaiting a
-// finished .NET task continues synchronously).
+// FromResult and FromException are finished from the start. A handler
+// without an executor of its own (a plain callback, the apm token) runs at
+// once, inline, as a continuation of a finished .NET task does, so that
+// TaskToAsyncResult reports CompletedSynchronously(); a handler with one (a
+// coroutine's, a future's, a strand) is posted to it, so that a coroutine
+// awaiting finished operations in a loop never nests its resumptions.
 //
 // WhenAll starts every operation and completes when all have completed; it
 // never cancels one because another failed. Its failure follows .NET: the
@@ -176,6 +179,9 @@ struct Task {
                     CompletionToken&& token)
     {
         using result_type = detail::run_result_t<F>;
+        static_assert(!detail::is_awaitable<result_type>::value,
+                      "Task::Run calls a function; it does not run the coroutine that function returns. Pass the "
+                      "awaitable itself to WhenAll, WhenAny or TaskToAsyncResult::Begin, or co_spawn it");
         static_assert(std::is_void_v<result_type> || std::is_default_constructible_v<result_type>,
                       "Task::Run passes a value even on failure, so the function's result type must be default "
                       "constructible");

@@ -17,9 +17,10 @@
 // false instead. SetException(nullptr) throws ArgumentNullException. SetCanceled
 // completes the waiting operations with TaskCanceledException.
 //
-// A Task() started after the outcome was set completes at once: through
-// dispatch on its handler's executor, or inline for a handler without one (so
-// TaskToAsyncResult::Begin reports CompletedSynchronously()). A Task() still
+// A Task() started after the outcome was set is finished from the start, and
+// completes as Task::FromResult does: inline for a handler without an
+// executor of its own (so TaskToAsyncResult::Begin reports
+// CompletedSynchronously()), posted to the executor of one that has. A Task() still
 // waiting when the outcome is set completes through post on its handler's
 // executor (the default runtime for a handler without one), never inside the
 // Set… call. Cancelling one Task() (its handler's cancellation slot, or

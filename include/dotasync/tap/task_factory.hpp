@@ -19,11 +19,12 @@
 // As .NET's FromAsync does, when the begin method completes synchronously
 // (CompletedSynchronously() true, the callback already run inline), the
 // callback leaves the result alone and endMethod is called on the initiating
-// thread once beginMethod has returned; the handler then completes at once
-// (dispatch on its executor, inline for a handler without one). Otherwise
-// endMethod runs on the thread that calls the callback, and the handler is
-// dispatched to its executor from there (a handler without an executor runs
-// on that thread).
+// thread once beginMethod has returned; the operation is then finished, and
+// completes as Task::FromResult does: a handler without an executor of its
+// own runs at once, inline, and one with an executor is posted to it.
+// Otherwise endMethod runs on the thread that calls the callback, and the
+// handler is dispatched to its executor from there (a handler without an
+// executor runs on that thread).
 //
 // Argument errors are synchronous: an empty beginMethod or endMethod throws
 // ArgumentNullException, and an exception thrown by beginMethod (which
@@ -93,7 +94,9 @@ public:
     {
     }
 
-    void finish(const IAsyncResultPtr& ar)
+    // synchronously: the operation completed inside Begin, and finish() runs
+    // on the initiating thread.
+    void finish(const IAsyncResultPtr& ar, bool synchronously)
     {
         if (finished_.exchange(true, std::memory_order_acq_rel))
             return;
@@ -104,7 +107,7 @@ public:
             } catch (...) {
                 error = std::current_exception();
             }
-            deliver(std::move(error));
+            deliver(synchronously, std::move(error));
         } else {
             result_type value{};
             try {
@@ -112,7 +115,7 @@ public:
             } catch (...) {
                 error = std::current_exception();
             }
-            deliver(std::move(error), std::move(value));
+            deliver(synchronously, std::move(error), std::move(value));
         }
     }
 
@@ -121,20 +124,26 @@ public:
         if (finished_.exchange(true, std::memory_order_acq_rel))
             return;
         if constexpr (std::is_void_v<result_type>)
-            deliver(std::move(error));
+            deliver(true, std::move(error));
         else
-            deliver(std::move(error), result_type());
+            deliver(true, std::move(error), result_type());
     }
 
 private:
     template <class... Values>
-    void deliver(Values&&... values)
+    void deliver(bool synchronously, Values&&... values)
     {
-        auto executor = work_.get_executor();
-        boost::asio::dispatch(executor, [handler = std::move(handler_),
-                                         ... values = std::forward<Values>(values)]() mutable {
-            std::move(handler)(std::move(values)...);
-        });
+        if (synchronously) {
+            // Finished before FromAsync returned: the rule of a finished
+            // operation (detail::complete_now).
+            complete_now(std::move(handler_), std::forward<Values>(values)...);
+        } else {
+            auto executor = work_.get_executor();
+            boost::asio::dispatch(executor, [handler = std::move(handler_),
+                                             ... values = std::forward<Values>(values)]() mutable {
+                std::move(handler)(std::move(values)...);
+            });
+        }
         work_.reset();
     }
 
@@ -154,7 +163,7 @@ struct from_async_initiation {
             // A synchronous completion is finished by the initiation, after
             // Begin has returned, so that End never runs inside Begin.
             if (ar && !ar->CompletedSynchronously())
-                operation->finish(ar);
+                operation->finish(ar, false);
         };
         IAsyncResultPtr ar = std::apply(
             [&](Args&... values) -> IAsyncResultPtr {
@@ -164,7 +173,7 @@ struct from_async_initiation {
         if (!ar)
             operation->fail(null_async_result_error());
         else if (ar->CompletedSynchronously())
-            operation->finish(ar);
+            operation->finish(ar, true);
     }
 };
 

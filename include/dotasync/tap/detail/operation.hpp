@@ -10,7 +10,6 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
 #include <exception>
@@ -119,20 +118,32 @@ decltype(auto) launch_operation(Op&& op, const Executor& fallback, Token&& token
     }
 }
 
+// Whether Handler has an associated executor of its own, rather than the
+// default Asio gives it.
+template <class Handler>
+inline constexpr bool has_associated_executor_v =
+    !requires { typename boost::asio::associated_executor<Handler>::asio_associated_executor_is_unspecialised; };
+
 // Completes a handler whose result was known when the operation started (a
-// finished result, as a completed .NET task): through its associated executor
-// with dispatch, so that it runs at once when the caller is already on that
-// executor; a handler without an associated executor runs at once, on the
-// calling thread. This is how TaskToAsyncResult sees such an operation
-// complete synchronously.
+// finished result, as a completed .NET task). A handler without an executor
+// of its own runs at once, on the calling thread: this is how
+// TaskToAsyncResult sees such an operation complete synchronously. A handler
+// with one (a coroutine's, a strand, a future's) is posted to it, never run
+// inline, even from that executor's own thread: a coroutine awaiting finished
+// operations in a loop would otherwise resume inside the previous resumption,
+// and nest until the stack runs out.
 template <class Handler, class... Values>
 void complete_now(Handler&& handler, Values&&... values)
 {
-    auto executor = boost::asio::get_associated_executor(handler);
-    boost::asio::dispatch(executor, [handler = std::forward<Handler>(handler),
+    if constexpr (has_associated_executor_v<std::decay_t<Handler>>) {
+        auto executor = boost::asio::get_associated_executor(handler);
+        boost::asio::post(executor, [handler = std::forward<Handler>(handler),
                                      ... values = std::forward<Values>(values)]() mutable {
-        std::move(handler)(std::move(values)...);
-    });
+            std::move(handler)(std::move(values)...);
+        });
+    } else {
+        std::forward<Handler>(handler)(std::forward<Values>(values)...);
+    }
 }
 
 // Completes a handler from whatever thread produced the result: posted to
@@ -147,12 +158,6 @@ void complete_later(Handler&& handler, const Executor& fallback, Values&&... val
         std::move(handler)(std::move(values)...);
     });
 }
-
-// Whether Handler has an associated executor of its own, rather than the
-// default Asio gives it.
-template <class Handler>
-inline constexpr bool has_associated_executor_v =
-    !requires { typename boost::asio::associated_executor<Handler>::asio_associated_executor_is_unspecialised; };
 
 } // namespace dotasync::detail
 
