@@ -3,6 +3,7 @@
 #define DOTASYNC_DOTASYNC_HPP
 
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
@@ -23,6 +24,11 @@
 #include <dotasync/eap/eap.hpp>
 #include <dotasync/eap/event_args.hpp>
 #include <dotasync/eap/progress_changed_event_args.hpp>
+
+#include <dotasync/tap/task.hpp>
+#include <dotasync/tap/task_completion_source.hpp>
+#include <dotasync/tap/task_factory.hpp>
+#include <dotasync/tap/task_to_async_result.hpp>
 
 #include <dotasync/io/file.hpp>
 #include <dotasync/io/file_enums.hpp>

@@ -2,6 +2,8 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include <boost/asio/detail/scheduler.hpp>
+
 namespace dotasync::detail {
 
 namespace {
@@ -62,6 +64,26 @@ apm_result_base& apm_result_base::checked(const IAsyncResultPtr& ar, const void*
 
 void apm_result_base::end_and_wait()
 {
+    if (ended_.load(std::memory_order_acquire))
+        throw InvalidOperationException("End was already called for this asynchronous operation.");
+    if (!IsCompleted()) {
+        switch (completion_executor_.check()) {
+        case completion_executor_probe::verdict::may_complete:
+            break;
+        case completion_executor_probe::verdict::inside_strand:
+            throw InvalidOperationException(
+                "End was called inside the strand that must run this operation's completion, before the "
+                "operation finished: the wait would never end, because the strand cannot run the completion "
+                "while this call blocks it. Call End from the AsyncCallback, from a thread outside the strand, "
+                "or co_await the operation instead.");
+        case completion_executor_probe::verdict::inside_single_threaded_context:
+            throw InvalidOperationException(
+                "End was called on the thread that runs the single-threaded io_context this operation "
+                "completes on, before the operation finished: the wait would never end, because no other "
+                "thread can run the completion while this call blocks. Call End from the AsyncCallback, from "
+                "another thread, or co_await the operation instead.");
+        }
+    }
     if (ended_.exchange(true, std::memory_order_acq_rel))
         throw InvalidOperationException("End was already called for this asynchronous operation.");
     wait_for_completion();
@@ -103,6 +125,49 @@ apm_result_base::initiation_scope::initiation_scope(const apm_result_base& resul
 apm_result_base::initiation_scope::~initiation_scope()
 {
     initiating_result = previous_;
+}
+
+namespace {
+
+// Whether the io_context promised, through its concurrency hint, that one
+// thread runs it. Asio keeps the hint in its scheduler, which it exposes only
+// as an implementation detail.
+bool runs_on_one_thread(boost::asio::execution_context& context) noexcept
+{
+    try {
+        const int hint = boost::asio::use_service<boost::asio::detail::scheduler>(context).concurrency_hint();
+        return hint == 1 || !BOOST_ASIO_CONCURRENCY_HINT_IS_LOCKING(SCHEDULER, hint);
+    } catch (...) {
+        return false;
+    }
+}
+
+// Tells, for each kind of executor the probe keeps, whether the calling
+// thread is the only one that could run it.
+struct probe_visitor {
+    using verdict = completion_executor_probe::verdict;
+
+    verdict operator()(std::monostate) const noexcept { return verdict::may_complete; }
+
+    verdict operator()(const completion_executor_probe::io_executor& executor) const noexcept
+    {
+        return executor.running_in_this_thread() && runs_on_one_thread(executor.context())
+                   ? verdict::inside_single_threaded_context
+                   : verdict::may_complete;
+    }
+
+    template <class Strand>
+    verdict operator()(const Strand& strand) const noexcept
+    {
+        return strand.running_in_this_thread() ? verdict::inside_strand : verdict::may_complete;
+    }
+};
+
+} // namespace
+
+completion_executor_probe::verdict completion_executor_probe::check() const noexcept
+{
+    return std::visit(probe_visitor{}, executor_);
 }
 
 } // namespace dotasync::detail

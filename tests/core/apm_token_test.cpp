@@ -1,5 +1,6 @@
 #include <dotasync/core/apm_token.hpp>
 
+#include <dotasync/apm/delegate.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -12,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -20,7 +22,9 @@
 #include <future>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -574,6 +578,169 @@ BOOST_AUTO_TEST_CASE(Eight_threads_of_ten_thousand_Begin_End_pairs_lose_and_doub
     for (auto& count : callbacks)
         wrong += count.load() != 1;
     BOOST_TEST(wrong == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sync_over_async_deadlock_detection)
+
+namespace {
+
+// An io_context run by two threads, for strand tests: a strand is the only
+// thing that keeps the second thread from running a completion.
+class two_thread_context {
+public:
+    two_thread_context() : work_(asio::make_work_guard(io_))
+    {
+        for (auto& t : threads_)
+            t = std::thread([this] { io_.run(); });
+    }
+    ~two_thread_context()
+    {
+        work_.reset();
+        io_.stop();
+        for (auto& t : threads_)
+            t.join();
+    }
+    asio::io_context& io() noexcept { return io_; }
+
+private:
+    asio::io_context io_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::thread threads_[2];
+};
+
+// What End threw, by type, or "returned".
+template <class F>
+std::string outcome_of(F&& end_call)
+{
+    try {
+        end_call();
+        return "returned";
+    } catch (const InvalidOperationException& e) {
+        return std::string("InvalidOperationException: ") + e.what();
+    } catch (const OperationCanceledException&) {
+        return "OperationCanceledException";
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(End_inside_the_strand_that_must_run_the_completion_throws_InvalidOperationException)
+{
+    two_thread_context ctx;
+    auto strand = asio::make_strand(ctx.io());
+    asio::steady_timer timer(strand, 1h);
+    std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
+    asio::post(strand, [&] {
+        auto ar = timer.async_wait(apm());
+        auto what = outcome_of([&] { end<void(error_code)>(ar); });
+        timer.cancel();
+        inside.set_value({what, ar});
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [what, ar] = future.get();
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(what.find("strand") != std::string::npos, what);
+    // The refused End left the result endable.
+    BOOST_CHECK_THROW(end<void(error_code)>(ar), OperationCanceledException);
+}
+
+BOOST_AUTO_TEST_CASE(End_on_the_thread_of_a_single_threaded_io_context_throws_InvalidOperationException)
+{
+    asio::io_context io(1);
+    asio::steady_timer timer(io, 1h);
+    IAsyncResultPtr ar;
+    std::string what;
+    asio::post(io, [&] {
+        ar = timer.async_wait(apm());
+        what = outcome_of([&] { end<void(error_code)>(ar); });
+        timer.cancel();
+    });
+    io.run_for(generous);
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(what.find("single-threaded io_context") != std::string::npos, what);
+    BOOST_CHECK_THROW(end<void(error_code)>(ar), OperationCanceledException);
+}
+
+BOOST_AUTO_TEST_CASE(EndInvoke_inside_the_strand_of_the_delegate_throws_InvalidOperationException)
+{
+    two_thread_context ctx;
+    auto strand = asio::make_strand(ctx.io());
+    Delegate<int()> answer(strand, [] { return 42; });
+    std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
+    asio::post(strand, [&] {
+        auto ar = answer.BeginInvoke({}, {});
+        inside.set_value({outcome_of([&] { answer.EndInvoke(ar); }), ar});
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [what, ar] = future.get();
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(answer.EndInvoke(ar) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(End_inside_the_strand_a_coroutine_runs_on_throws_InvalidOperationException)
+{
+    two_thread_context ctx;
+    auto strand = asio::make_strand(ctx.io());
+    std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
+    asio::post(strand, [&] {
+        auto ar = asio::co_spawn(
+            strand, []() -> asio::awaitable<int> { co_return 7; }, apm());
+        inside.set_value({outcome_of([&] { end<void(std::exception_ptr, int)>(ar); }), ar});
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [what, ar] = future.get();
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(end<void(std::exception_ptr, int)>(ar) == 7);
+}
+
+BOOST_AUTO_TEST_CASE(End_inside_a_strand_of_an_operation_another_thread_completes_waits_and_returns)
+{
+    two_thread_context ctx;
+    auto strand = asio::make_strand(ctx.io());
+    // The timer is on the io_context itself: the second thread completes it.
+    asio::steady_timer timer(ctx.io(), 5ms);
+    std::promise<std::string> inside;
+    asio::post(strand, [&] {
+        auto ar = timer.async_wait(apm());
+        inside.set_value(outcome_of([&] { end<void(error_code)>(ar); }));
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(future.get() == "returned");
+}
+
+BOOST_AUTO_TEST_CASE(End_on_a_single_threaded_context_of_an_operation_on_another_context_waits_and_returns)
+{
+    running_context other;
+    asio::steady_timer timer(other.io(), 5ms);
+    asio::io_context io(1);
+    std::string what;
+    asio::post(io, [&] {
+        auto ar = timer.async_wait(apm());
+        what = outcome_of([&] { end<void(error_code)>(ar); });
+    });
+    io.run_for(generous);
+    BOOST_TEST(what == "returned");
+}
+
+BOOST_AUTO_TEST_CASE(End_of_a_finished_operation_inside_its_strand_returns_at_once)
+{
+    two_thread_context ctx;
+    auto strand = asio::make_strand(ctx.io());
+    std::promise<std::string> inside;
+    asio::post(strand, [&] {
+        // dispatch inside the strand completes inline: the result is ready.
+        auto ar = asio::dispatch(strand, apm());
+        inside.set_value(outcome_of([&] { end<void()>(ar); }));
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(future.get() == "returned");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,10 @@ namespace dotasync_test {
 
 std::size_t& allocations_on_this_thread() noexcept;
 
+// Blocks allocated with operator new, by any thread, and not freed yet. Tests
+// compare it before and after many operations to show memory does not grow.
+long long live_allocations() noexcept;
+
 // Allocations the current thread makes while the scope is alive.
 class allocation_scope {
 public:

@@ -28,6 +28,16 @@
 // signature, or was begun by a method of an object (a FileStream's BeginRead,
 // say) rather than by apm() directly.
 //
+// end() on an unfinished operation, called on the only thread that could run
+// its completion, throws InvalidOperationException rather than wait for ever
+// (the sync-over-async deadlock), and leaves the result endable. Detected: the
+// operation completes on a strand and end() runs inside that strand; or it
+// completes on an io_context created with concurrency hint 1 (or an unsafe
+// hint) and end() runs on that io_context's thread. The executor is the one
+// the initiating function exposes (an I/O object's, co_spawn's, a
+// Delegate's); elsewhere (thread pools, an io_context several threads may
+// run, std::future::get) nothing can be told, and the wait proceeds.
+//
 // If an operation's handler is destroyed without being invoked (its io_context
 // was stopped and destroyed), the result completes with
 // OperationCanceledException: end() and AsyncWaitHandle().WaitOne() return

@@ -11,6 +11,9 @@
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <any>
@@ -23,8 +26,49 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace dotasync::detail {
+
+// The executor that will run an operation's completion, kept when it is one
+// that a single thread at a time runs: a strand, or an io_context whose
+// concurrency hint promises one thread. Blocking in End on that thread, while
+// the operation is unfinished, can never end: the completion would have to run
+// on the very thread that is waiting for it. End asks this probe first and
+// throws instead of hanging. Executors it cannot see into (thread pools, the
+// default runtime, an io_context run by several threads) are not kept.
+class completion_executor_probe {
+public:
+    using io_executor = boost::asio::io_context::executor_type;
+
+    template <class Executor>
+    void capture(const Executor& executor) noexcept
+    {
+        if constexpr (std::is_same_v<Executor, boost::asio::any_io_executor>) {
+            if (const auto* strand = executor.template target<boost::asio::strand<io_executor>>())
+                executor_ = *strand;
+            else if (const auto* any_strand = executor.template target<boost::asio::strand<boost::asio::any_io_executor>>())
+                executor_ = *any_strand;
+            else if (const auto* io = executor.template target<io_executor>())
+                executor_ = *io;
+        } else if constexpr (std::is_same_v<Executor, io_executor> ||
+                             std::is_same_v<Executor, boost::asio::strand<io_executor>> ||
+                             std::is_same_v<Executor, boost::asio::strand<boost::asio::any_io_executor>>) {
+            executor_ = executor;
+        }
+    }
+
+    enum class verdict { may_complete, inside_strand, inside_single_threaded_context };
+
+    // Whether the calling thread is the only one that could run the
+    // completion; defined in lib/core/iasync_result.cpp.
+    verdict check() const noexcept;
+
+private:
+    std::variant<std::monostate, io_executor, boost::asio::strand<io_executor>,
+                 boost::asio::strand<boost::asio::any_io_executor>>
+        executor_;
+};
 
 class apm_result_base : public IAsyncResult {
 public:
@@ -48,8 +92,19 @@ public:
     static apm_result_base& checked(const IAsyncResultPtr& ar, const void* owner, const void* method);
 
     // Marks the result ended (a second End throws InvalidOperationException)
-    // and blocks until the operation completes.
+    // and blocks until the operation completes. When the operation is not
+    // finished and the calling thread is the only one able to run its
+    // completion, throws InvalidOperationException instead, leaving the result
+    // unended.
     void end_and_wait();
+
+    // Remembers the executor that will run the completion, for the check
+    // above. Called by the initiating function, before the operation starts.
+    template <class Executor>
+    void capture_completion_executor(const Executor& executor) noexcept
+    {
+        completion_executor_.capture(executor);
+    }
 
     // Marks the calling thread as inside the initiating function of this
     // result, so that a completion on the same thread before the initiating
@@ -91,6 +146,7 @@ private:
     std::atomic<bool> completed_synchronously_{false};
     bool failed_ = false;
     mutable std::atomic<ManualResetEvent*> wait_handle_{nullptr};
+    completion_executor_probe completion_executor_;
 };
 
 // What end() returns for completion arguments T...: void, T, or std::tuple<T...>.

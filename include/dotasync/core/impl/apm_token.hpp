@@ -106,6 +106,10 @@ public:
     {
         auto result = dotasync::detail::apm_access::make_result<R(Args...)>(
             dotasync::apm(std::forward<RawToken>(token)));
+        // The handler has no executor of its own, so the operation completes
+        // on its initiation's executor, when it has one: End checks it.
+        if constexpr (requires { initiation.get_executor(); })
+            result->capture_completion_executor(initiation.get_executor());
         {
             dotasync::detail::apm_result_base::initiation_scope scope(*result);
             std::forward<Initiation>(initiation)(dotasync::detail::apm_handler<R(Args...)>(result),

@@ -1,0 +1,111 @@
+// The initiation behind Task::Delay: a steady_timer owned by the operation.
+#ifndef DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
+#define DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
+
+#include <dotasync/core/error_mapping.hpp>
+#include <dotasync/core/exceptions.hpp>
+
+#include <boost/asio/associator.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace dotasync::detail {
+
+// Throws ArgumentOutOfRangeException for a negative delay other than -1 ms;
+// defined in lib/tap/task.cpp.
+void validate_delay(std::chrono::milliseconds delay);
+
+inline constexpr std::chrono::milliseconds infinite_delay{-1};
+
+// Turns the timer's error_code into Delay's exception_ptr, and owns the timer
+// so that it lives exactly as long as the wait. Everything associated with
+// the handler (executor, allocator, cancellation slot) is the wrapped
+// handler's: the timer cancels through the caller's slot directly.
+template <class Handler, class Timer>
+class delay_handler {
+public:
+    delay_handler(Handler handler, std::unique_ptr<Timer> timer)
+        : handler_(std::move(handler)), timer_(std::move(timer))
+    {
+    }
+
+    void operator()(const boost::system::error_code& ec)
+    {
+        // The timer goes only after the handler has run: until the handler
+        // has recorded the completion, whoever cancels this operation (a
+        // token, a WhenAny that another operation won) may still emit on its
+        // slot, and that reaches into the timer.
+        auto timer = std::move(timer_);
+        std::exception_ptr error;
+        if (ec == boost::asio::error::operation_aborted)
+            error = std::make_exception_ptr(TaskCanceledException());
+        else if (ec)
+            error = exception_from_error(ec);
+        std::move(handler_)(error);
+    }
+
+    Handler handler_;
+
+private:
+    std::unique_ptr<Timer> timer_;
+};
+
+template <class Executor>
+class delay_initiation {
+public:
+    using executor_type = Executor;
+
+    explicit delay_initiation(Executor executor) : executor_(std::move(executor)) {}
+
+    executor_type get_executor() const noexcept { return executor_; }
+
+    template <class Handler>
+    void operator()(Handler&& handler, std::chrono::milliseconds delay) const
+    {
+        using timer_type = boost::asio::basic_waitable_timer<std::chrono::steady_clock,
+                                                             boost::asio::wait_traits<std::chrono::steady_clock>,
+                                                             Executor>;
+        auto timer = std::make_unique<timer_type>(executor_);
+        if (delay == infinite_delay)
+            timer->expires_at(timer_type::time_point::max());
+        else
+            timer->expires_after(delay);
+        timer_type& waiting = *timer;
+        waiting.async_wait(delay_handler<std::decay_t<Handler>, timer_type>(std::forward<Handler>(handler),
+                                                                            std::move(timer)));
+    }
+
+private:
+    Executor executor_;
+};
+
+} // namespace dotasync::detail
+
+namespace boost::asio {
+
+template <template <typename, typename> class Associator, class Handler, class Timer, class DefaultCandidate>
+struct associator<Associator, dotasync::detail::delay_handler<Handler, Timer>, DefaultCandidate>
+    : Associator<Handler, DefaultCandidate> {
+    static typename Associator<Handler, DefaultCandidate>::type
+    get(const dotasync::detail::delay_handler<Handler, Timer>& h) noexcept
+    {
+        return Associator<Handler, DefaultCandidate>::get(h.handler_);
+    }
+
+    static auto get(const dotasync::detail::delay_handler<Handler, Timer>& h, const DefaultCandidate& c) noexcept
+        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler_, c))
+    {
+        return Associator<Handler, DefaultCandidate>::get(h.handler_, c);
+    }
+};
+
+} // namespace boost::asio
+
+#endif

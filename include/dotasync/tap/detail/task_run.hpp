@@ -1,0 +1,134 @@
+// The initiation behind Task::Run.
+#ifndef DOTASYNC_TAP_DETAIL_TASK_RUN_HPP
+#define DOTASYNC_TAP_DETAIL_TASK_RUN_HPP
+
+#include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/tap/detail/operation.hpp>
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace dotasync::detail {
+
+template <class F>
+using run_result_t = std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>&>>;
+
+template <class R>
+using run_signature_t = value_signature_t<R>;
+
+// One Task::Run call. Shared between the queued work item and the handler's
+// cancellation slot, which may still hold a (weak) reference after the call
+// has finished.
+template <class F, class Handler, class Executor>
+class run_operation {
+    using result_type = run_result_t<F>;
+    using work_executor = boost::asio::associated_executor_t<Handler, Executor>;
+
+public:
+    run_operation(F function, Handler handler, CancellationToken token, const Executor& executor)
+        : function_(std::move(function)),
+          handler_(std::move(handler)),
+          work_(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler_, executor))),
+          token_(std::move(token))
+    {
+    }
+
+    // A cancellation that arrives before the function starts keeps it from
+    // starting; once it runs, only the function itself can stop, by watching
+    // a token, as in .NET.
+    void request_cancel() noexcept { cancel_requested_.store(true, std::memory_order_relaxed); }
+
+    void run()
+    {
+        std::exception_ptr error;
+        const bool canceled =
+            cancel_requested_.load(std::memory_order_relaxed) || token_.IsCancellationRequested();
+        if constexpr (std::is_void_v<result_type>) {
+            if (canceled)
+                error = std::make_exception_ptr(TaskCanceledException());
+            else
+                try {
+                    std::invoke(function_);
+                } catch (...) {
+                    error = std::current_exception();
+                }
+            finish(error);
+        } else {
+            result_type value{};
+            if (canceled)
+                error = std::make_exception_ptr(TaskCanceledException());
+            else
+                try {
+                    value = std::invoke(function_);
+                } catch (...) {
+                    error = std::current_exception();
+                }
+            finish(error, std::move(value));
+        }
+    }
+
+private:
+    template <class... Values>
+    void finish(Values&&... values)
+    {
+        // The handler runs on its own executor (a coroutine's, a strand),
+        // which the work guard has kept alive meanwhile.
+        auto executor = work_.get_executor();
+        boost::asio::dispatch(executor, [handler = std::move(handler_),
+                                         ... values = std::forward<Values>(values)]() mutable {
+            std::move(handler)(std::move(values)...);
+        });
+        work_.reset();
+    }
+
+    F function_;
+    Handler handler_;
+    boost::asio::executor_work_guard<work_executor> work_;
+    CancellationToken token_;
+    std::atomic<bool> cancel_requested_{false};
+};
+
+template <class Executor>
+class run_initiation {
+public:
+    using executor_type = Executor;
+
+    explicit run_initiation(Executor executor) : executor_(std::move(executor)) {}
+
+    executor_type get_executor() const noexcept { return executor_; }
+
+    template <class Handler, class F>
+    void operator()(Handler&& handler, F&& function, CancellationToken token) const
+    {
+        using operation_type = run_operation<std::decay_t<F>, std::decay_t<Handler>, Executor>;
+        auto slot = boost::asio::get_associated_cancellation_slot(handler);
+        auto operation = std::make_shared<operation_type>(std::forward<F>(function), std::forward<Handler>(handler),
+                                                          std::move(token), executor_);
+        if (slot.is_connected()) {
+            slot.assign([weak = std::weak_ptr<operation_type>(operation)](boost::asio::cancellation_type) {
+                if (auto op = weak.lock())
+                    op->request_cancel();
+            });
+        }
+        boost::asio::post(executor_, [operation = std::move(operation)] { operation->run(); });
+    }
+
+private:
+    Executor executor_;
+};
+
+} // namespace dotasync::detail
+
+#endif

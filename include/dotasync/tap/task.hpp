@@ -1,0 +1,317 @@
+// Task: .NET's static Task helpers, as Asio initiating functions that accept
+// any completion token (use_awaitable, use_future, deferred, apm, a callback).
+//
+//   int n = co_await Task::Run([] { return compute(); }, asio::use_awaitable);
+//   co_await Task::Delay(100ms, cts.Token(), asio::use_awaitable);
+//   auto [a, b] = co_await Task::WhenAll(op1, op2, asio::use_awaitable);
+//   auto [index, value] = co_await Task::WhenAny(op1, op2, asio::use_awaitable);
+//
+// Completion signatures (R void drops the value argument):
+//
+//   Run(f, token)                  void(std::exception_ptr, R)   R = f's return type
+//   Delay(delay, token)            void(std::exception_ptr)
+//   FromResult(value, token)       void(std::exception_ptr, T)
+//   FromException<T>(e, token)     void(std::exception_ptr, T)
+//   WhenAll(ops..., token)         void(std::exception_ptr, std::tuple<V...>)
+//   WhenAll(range, token)          void(std::exception_ptr, std::vector<V>)
+//   WhenAny(ops..., token)         void(std::exception_ptr, std::size_t index, std::variant<V...>)
+//   WhenAny(range, token)          void(std::exception_ptr, std::size_t index, V)
+//
+// An operation (an element of ops or of range) is an Asio asynchronous
+// operation, such as timer.async_wait(asio::deferred), Task::Delay(1s,
+// asio::deferred) or a lambda [&](auto token) { return ...(token); }, or an
+// asio::awaitable, which is co_spawn'ed on the completion handler's executor
+// (the default runtime when it has none). V is the value the operation
+// produces by end()'s rules: a leading error_code or exception_ptr is its
+// failure, the rest its value (T, std::tuple<T...> for several); an operation
+// without a value contributes std::monostate, and when no operation has a
+// value, WhenAll drops the tuple and WhenAny the variant. Values passed with a
+// failure are default-constructed, so value types must be default
+// constructible, as co_spawn requires.
+//
+// Run posts f to the default runtime (ThreadPool), or to the executor given,
+// and completes on the handler's executor. A CancellationToken, or the
+// handler's cancellation slot, that is cancelled before f starts keeps it
+// from starting and completes with TaskCanceledException; a running f is not
+// interrupted, as in .NET (pass it the token).
+//
+// Delay waits on a steady_timer of the default runtime (or of the executor
+// given). delay = -1 ms waits until cancelled; any other negative delay throws
+// ArgumentOutOfRangeException from the call itself, before anything starts.
+// Cancelled through the token or the handler's slot, it completes with
+// TaskCanceledException.
+//
+// FromResult and FromException are finished from the start. A handler
+// without an executor of its own (a plain callback, the apm token) runs at
+// once, inline, as a continuation of a finished .NET task does, so that
+// TaskToAsyncResult reports CompletedSynchronously(); a handler with one (a
+// coroutine's, a future's, a strand) is posted to it, so that a coroutine
+// awaiting finished operations in a loop never nests its resumptions.
+//
+// WhenAll starts every operation and completes when all have completed; it
+// never cancels one because another failed. Its failure follows .NET: the
+// faults (failures other than OperationCanceledException) come first — one
+// fault is passed as it is, with its original type, several as one
+// AggregateException holding them all in operand order; when nothing
+// faulted, the first cancellation; otherwise none. Cancelling WhenAll (its
+// handler's slot, or with_cancellation) cancels every operation still
+// running.
+//
+// WhenAny starts the operations in order and completes as soon as the first
+// one completes, with that operation's index, value and failure: a failure of
+// the winner is the completion's failure, so co_await, use_future and end()
+// rethrow it, unchanged, and a plain callback still sees which operation it
+// was. Unlike .NET, which lets the others run, WhenAny then asks the others
+// to cancel (asio::cancellation_type::terminal), so that a losing timer or
+// read does not keep an io_context busy; it does not wait for them, and it
+// drops their outcomes (a failure other than a cancellation is logged as
+// unobserved). Operations not started yet when one completes are never
+// started. WhenAny with no operation (an empty range) throws
+// ArgumentException.
+//
+// Thread-safety: the functions may be called from any thread. The operations
+// of one WhenAll/WhenAny may complete on different threads at once.
+#ifndef DOTASYNC_TAP_TASK_HPP
+#define DOTASYNC_TAP_TASK_HPP
+
+#include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/tap/detail/operation.hpp>
+#include <dotasync/tap/detail/task_delay.hpp>
+#include <dotasync/tap/detail/task_group.hpp>
+#include <dotasync/tap/detail/task_run.hpp>
+#include <dotasync/threading/thread_pool.hpp>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/execution/executor.hpp>
+#include <boost/asio/is_executor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <ranges>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace dotasync {
+
+namespace detail {
+
+template <class T>
+concept asio_executor =
+    boost::asio::execution::is_executor<std::decay_t<T>>::value || boost::asio::is_executor<std::decay_t<T>>::value;
+
+template <class F>
+concept run_function = std::is_invocable_v<std::decay_t<F>&> && !asio_executor<F>;
+
+// True when every argument but the last is an operation.
+template <class... Args>
+consteval bool operations_then_token()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (task_operation<std::tuple_element_t<I, std::tuple<Args...>>> && ...);
+    }(std::make_index_sequence<sizeof...(Args) - 1>());
+}
+
+template <class Range>
+concept operation_range = std::ranges::input_range<Range> && !task_operation<Range> &&
+                          task_operation<std::ranges::range_value_t<std::remove_cvref_t<Range>>>;
+
+template <class Range>
+auto to_operation_vector(Range&& range)
+{
+    using op_type = std::decay_t<std::ranges::range_value_t<std::remove_cvref_t<Range>>>;
+    if constexpr (std::is_same_v<std::remove_cvref_t<Range>, std::vector<op_type>>) {
+        return std::vector<op_type>(std::forward<Range>(range));
+    } else {
+        std::vector<op_type> ops;
+        for (auto&& op : range) {
+            if constexpr (std::is_rvalue_reference_v<Range&&>)
+                ops.push_back(std::move(op));
+            else
+                ops.push_back(op);
+        }
+        return ops;
+    }
+}
+
+struct from_result_initiation {
+    template <class Handler, class... Values>
+    void operator()(Handler&& handler, Values&&... values) const
+    {
+        complete_now(std::forward<Handler>(handler), std::forward<Values>(values)...);
+    }
+};
+
+} // namespace detail
+
+struct Task {
+    Task() = delete;
+
+    // Run ------------------------------------------------------------------
+
+    template <detail::run_function F, class CompletionToken>
+    static auto Run(F&& function, CompletionToken&& token)
+    {
+        return Run(ThreadPool::Executor(), std::forward<F>(function), CancellationToken::None(),
+                   std::forward<CompletionToken>(token));
+    }
+
+    template <detail::run_function F, class CompletionToken>
+    static auto Run(F&& function, CancellationToken cancellationToken, CompletionToken&& token)
+    {
+        return Run(ThreadPool::Executor(), std::forward<F>(function), std::move(cancellationToken),
+                   std::forward<CompletionToken>(token));
+    }
+
+    template <detail::asio_executor Executor, detail::run_function F, class CompletionToken>
+    static auto Run(const Executor& executor, F&& function, CompletionToken&& token)
+    {
+        return Run(executor, std::forward<F>(function), CancellationToken::None(),
+                   std::forward<CompletionToken>(token));
+    }
+
+    template <detail::asio_executor Executor, detail::run_function F, class CompletionToken>
+    static auto Run(const Executor& executor, F&& function, CancellationToken cancellationToken,
+                    CompletionToken&& token)
+    {
+        using result_type = detail::run_result_t<F>;
+        static_assert(!detail::is_awaitable<result_type>::value,
+                      "Task::Run calls a function; it does not run the coroutine that function returns. Pass the "
+                      "awaitable itself to WhenAll, WhenAny or TaskToAsyncResult::Begin, or co_spawn it");
+        static_assert(std::is_void_v<result_type> || std::is_default_constructible_v<result_type>,
+                      "Task::Run passes a value even on failure, so the function's result type must be default "
+                      "constructible");
+        if constexpr (requires(const std::decay_t<F>& f) {
+                          { f == nullptr } -> std::convertible_to<bool>;
+                      }) {
+            if (function == nullptr)
+                throw ArgumentNullException("function");
+        }
+        return boost::asio::async_initiate<CompletionToken, detail::run_signature_t<result_type>>(
+            detail::run_initiation<std::decay_t<Executor>>(executor), token, std::forward<F>(function),
+            std::move(cancellationToken));
+    }
+
+    // Delay ----------------------------------------------------------------
+
+    template <class CompletionToken>
+    static auto Delay(std::chrono::milliseconds delay, CompletionToken&& token)
+    {
+        return Delay(ThreadPool::Executor(), delay, std::forward<CompletionToken>(token));
+    }
+
+    template <class CompletionToken>
+    static auto Delay(std::chrono::milliseconds delay, CancellationToken cancellationToken, CompletionToken&& token)
+    {
+        return Delay(ThreadPool::Executor(), delay, std::move(cancellationToken),
+                     std::forward<CompletionToken>(token));
+    }
+
+    template <detail::asio_executor Executor, class CompletionToken>
+    static auto Delay(const Executor& executor, std::chrono::milliseconds delay, CompletionToken&& token)
+    {
+        detail::validate_delay(delay);
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+            detail::delay_initiation<std::decay_t<Executor>>(executor), token, delay);
+    }
+
+    template <detail::asio_executor Executor, class CompletionToken>
+    static auto Delay(const Executor& executor, std::chrono::milliseconds delay, CancellationToken cancellationToken,
+                      CompletionToken&& token)
+    {
+        detail::validate_delay(delay);
+        auto cancellable = with_cancellation(std::move(cancellationToken), std::forward<CompletionToken>(token));
+        return boost::asio::async_initiate<decltype(cancellable), void(std::exception_ptr)>(
+            detail::delay_initiation<std::decay_t<Executor>>(executor), cancellable, delay);
+    }
+
+    // FromResult, FromException -------------------------------------------
+
+    template <class T, class CompletionToken>
+    static auto FromResult(T&& result, CompletionToken&& token)
+    {
+        using value_type = std::decay_t<T>;
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, value_type)>(
+            detail::from_result_initiation(), token, std::exception_ptr(), value_type(std::forward<T>(result)));
+    }
+
+    // A null exception throws ArgumentNullException.
+    template <class T = void, class CompletionToken>
+    static auto FromException(std::exception_ptr exception, CompletionToken&& token)
+    {
+        if (!exception)
+            throw ArgumentNullException("exception");
+        if constexpr (std::is_void_v<T>) {
+            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+                detail::from_result_initiation(), token, std::move(exception));
+        } else {
+            static_assert(std::is_default_constructible_v<T>, "FromException passes a default-constructed T");
+            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
+                detail::from_result_initiation(), token, std::move(exception), T());
+        }
+    }
+
+    // WhenAll --------------------------------------------------------------
+
+    template <class... OperationsThenToken>
+        requires(sizeof...(OperationsThenToken) >= 1 && detail::operations_then_token<OperationsThenToken...>())
+    static auto WhenAll(OperationsThenToken&&... operationsThenToken)
+    {
+        constexpr std::size_t count = sizeof...(OperationsThenToken) - 1;
+        auto arguments = std::forward_as_tuple(std::forward<OperationsThenToken>(operationsThenToken)...);
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            using types = std::tuple<OperationsThenToken...>;
+            using token_type = std::tuple_element_t<count, types>;
+            using signature = detail::when_all_signature_t<std::decay_t<std::tuple_element_t<I, types>>...>;
+            return boost::asio::async_initiate<token_type, signature>(
+                detail::when_all_initiation(), std::get<count>(arguments),
+                std::forward<std::tuple_element_t<I, types>>(std::get<I>(arguments))...);
+        }(std::make_index_sequence<count>());
+    }
+
+    template <detail::operation_range Range, class CompletionToken>
+    static auto WhenAll(Range&& tasks, CompletionToken&& token)
+    {
+        auto ops = detail::to_operation_vector(std::forward<Range>(tasks));
+        using op_type = typename decltype(ops)::value_type;
+        return boost::asio::async_initiate<CompletionToken, detail::when_all_range_signature_t<op_type>>(
+            detail::when_all_range_initiation(), token, std::move(ops));
+    }
+
+    // WhenAny --------------------------------------------------------------
+
+    template <class... OperationsThenToken>
+        requires(sizeof...(OperationsThenToken) >= 2 && detail::operations_then_token<OperationsThenToken...>())
+    static auto WhenAny(OperationsThenToken&&... operationsThenToken)
+    {
+        constexpr std::size_t count = sizeof...(OperationsThenToken) - 1;
+        auto arguments = std::forward_as_tuple(std::forward<OperationsThenToken>(operationsThenToken)...);
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            using types = std::tuple<OperationsThenToken...>;
+            using token_type = std::tuple_element_t<count, types>;
+            using signature = detail::when_any_signature_t<std::decay_t<std::tuple_element_t<I, types>>...>;
+            return boost::asio::async_initiate<token_type, signature>(
+                detail::when_any_initiation(), std::get<count>(arguments),
+                std::forward<std::tuple_element_t<I, types>>(std::get<I>(arguments))...);
+        }(std::make_index_sequence<count>());
+    }
+
+    template <detail::operation_range Range, class CompletionToken>
+    static auto WhenAny(Range&& tasks, CompletionToken&& token)
+    {
+        auto ops = detail::to_operation_vector(std::forward<Range>(tasks));
+        if (ops.empty())
+            throw ArgumentException("WhenAny needs at least one operation, and the range is empty.", "tasks");
+        using op_type = typename decltype(ops)::value_type;
+        return boost::asio::async_initiate<CompletionToken, detail::when_any_range_signature_t<op_type>>(
+            detail::when_any_range_initiation(), token, std::move(ops));
+    }
+};
+
+} // namespace dotasync
+
+#endif

@@ -1,0 +1,63 @@
+#include <dotasync/tap/task.hpp>
+
+#include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/logging.hpp>
+
+#include <spdlog/logger.h>
+
+#include <vector>
+
+namespace dotasync::detail {
+
+void validate_delay(std::chrono::milliseconds delay)
+{
+    if (delay < infinite_delay)
+        throw ArgumentOutOfRangeException(
+            "delay", "The delay must be -1 (infinite) or a non-negative number of milliseconds.");
+}
+
+bool is_cancellation(const std::exception_ptr& error) noexcept
+{
+    if (!error)
+        return false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const OperationCanceledException&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures)
+{
+    std::vector<std::exception_ptr> faults;
+    std::exception_ptr first_cancellation;
+    for (const auto& failure : failures) {
+        if (!failure)
+            continue;
+        if (is_cancellation(failure)) {
+            if (!first_cancellation)
+                first_cancellation = failure;
+        } else {
+            faults.push_back(failure);
+        }
+    }
+    if (faults.size() == 1)
+        return faults.front();
+    if (faults.size() > 1)
+        return std::make_exception_ptr(AggregateException(std::move(faults)));
+    return first_cancellation;
+}
+
+void log_discarded_failure(const std::exception_ptr& error) noexcept
+{
+    try {
+        logger()->warn("an operation that lost a Task::WhenAny failed, and nobody observes its failure: {}",
+                       describe_exception(error));
+    } catch (...) {
+        // Logging must never turn a completion into a terminate.
+    }
+}
+
+} // namespace dotasync::detail
