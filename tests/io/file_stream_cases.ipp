@@ -744,3 +744,175 @@ BOOST_AUTO_TEST_CASE(Cancelling_through_the_cancellation_slot_before_the_read_st
     if (*outcome)
         BOOST_CHECK_THROW(std::rethrow_exception(*outcome), OperationCanceledException);
 }
+
+BOOST_AUTO_TEST_CASE(Every_XxxAsync_with_a_live_token_transfers_the_data_and_releases_its_registration)
+{
+    temp_dir dir;
+    const auto bytes = pattern(300000);
+    CancellationTokenSource cts;
+    const auto token = cts.Token();
+    {
+        FileStream fs(dir / "a", FileMode::Create, FileAccess::ReadWrite);
+        fs.WriteAsync(bytes, 0, 100000, token, asio::use_future).get();
+        fs.WriteAsync(std::span<const std::uint8_t>(bytes).subspan(100000), token, asio::use_future).get();
+        fs.FlushAsync(token, asio::use_future).get();
+        BOOST_TEST(fs.Position() == 300000);
+        fs.SetPosition(0);
+        std::vector<std::uint8_t> got(300000);
+        BOOST_TEST(fs.ReadAsync(got, 0, 1000, token, asio::use_future).get() == 1000);
+        int total = 1000;
+        for (int n; (n = fs.ReadAsync(std::span<std::uint8_t>(got).subspan(static_cast<std::size_t>(total)), token,
+                                      asio::use_future)
+                             .get()) > 0;)
+            total += n;
+        BOOST_TEST(total == 300000);
+        BOOST_TEST(got == bytes);
+        fs.SetPosition(0);
+        FileStream copy(dir / "b", FileMode::Create, FileAccess::Write);
+        fs.CopyToAsync(copy, token, asio::use_future).get();
+        fs.SetPosition(0);
+        FileStream chunked(dir / "c", FileMode::Create, FileAccess::Write);
+        fs.CopyToAsync(chunked, 4096, token, asio::use_future).get();
+    }
+    BOOST_TEST(read_file(dir / "b") == bytes);
+    BOOST_TEST(read_file(dir / "c") == bytes);
+    BOOST_TEST(detail::registration_count(token) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(An_already_cancelled_token_leaves_the_file_the_buffer_and_the_position_untouched)
+{
+    temp_dir dir;
+    const auto bytes = pattern(5000);
+    write_file(dir / "a", bytes);
+    const CancellationToken canceled(true);
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::ReadWrite);
+    fs.SetPosition(100);
+    const std::vector<std::uint8_t> small(10, 0x55);
+    fs.Write(small, 0, 10); // buffered: an operation that starts writes it out
+    std::vector<std::uint8_t> buf(1000, 0xEE);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, canceled, asio::use_future).get(), OperationCanceledException);
+    BOOST_CHECK_THROW(fs.ReadAsync(buf, 0, 10, canceled, asio::use_future).get(), OperationCanceledException);
+    BOOST_CHECK_THROW(fs.WriteAsync(buf, canceled, asio::use_future).get(), OperationCanceledException);
+    BOOST_CHECK_THROW(fs.WriteAsync(buf, 0, 10, canceled, asio::use_future).get(), OperationCanceledException);
+    BOOST_CHECK_THROW(fs.FlushAsync(canceled, asio::use_future).get(), OperationCanceledException);
+    MemoryStream destination;
+    BOOST_CHECK_THROW(fs.CopyToAsync(destination, canceled, asio::use_future).get(), OperationCanceledException);
+    BOOST_TEST(fs.Position() == 110);
+    BOOST_TEST(read_file(dir / "a") == bytes); // the buffered bytes are still in the buffer
+    BOOST_TEST(buf == std::vector<std::uint8_t>(1000, 0xEE));
+    BOOST_TEST(destination.Length() == 0);
+    fs.Flush();
+    BOOST_TEST(read_file(dir / "a")[105] == 0x55);
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_a_WriteAsync_in_flight_writes_nothing_or_all_and_the_position_counts_what_was_written)
+{
+    // On the thread pool the write waits behind busy threads, so the
+    // cancellation reaches it before its pwrite: nothing is written. io_uring
+    // may finish the write before the cancellation arrives.
+    temp_dir dir;
+    const auto bytes = pattern(1 << 20);
+    FileStream fs(dir / "w", FileMode::Create, FileAccess::Write, FileShare::Read, 0);
+    fs.SetPosition(10);
+    CancellationTokenSource cts;
+    std::optional<blocking_io_hold> hold;
+    if (uses_thread_pool())
+        hold.emplace();
+    auto done = fs.WriteAsync(bytes, cts.Token(), asio::use_future);
+    cts.Cancel();
+    hold.reset();
+    BOOST_REQUIRE(done.wait_for(generous) == std::future_status::ready);
+    bool canceled = false;
+    try {
+        done.get();
+    } catch (const OperationCanceledException&) {
+        canceled = true;
+    }
+    if (uses_thread_pool())
+        BOOST_TEST(canceled);
+    const auto length = static_cast<std::int64_t>(std::filesystem::file_size(dir / "w"));
+    BOOST_TEST(fs.Position() == (canceled ? std::max<std::int64_t>(10, length) : 10 + (1 << 20)));
+    if (!canceled)
+        BOOST_TEST(length == 10 + (1 << 20));
+    BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_a_ReadAsync_in_flight_returns_the_bytes_or_leaves_the_position_where_it_was)
+{
+    temp_dir dir;
+    const auto bytes = pattern(1 << 20);
+    write_file(dir / "a", bytes);
+    drop_from_cache(dir / "a");
+    FileStream fs(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, 0);
+    fs.SetPosition(4096);
+    std::vector<std::uint8_t> buf(1 << 16);
+    CancellationTokenSource cts;
+    std::optional<blocking_io_hold> hold;
+    if (uses_thread_pool())
+        hold.emplace();
+    auto done = fs.ReadAsync(buf, cts.Token(), asio::use_future);
+    cts.Cancel();
+    hold.reset();
+    BOOST_REQUIRE(done.wait_for(generous) == std::future_status::ready);
+    try {
+        const int n = done.get();
+        // The fast path found the data cached, or io_uring finished first.
+        BOOST_TEST(n > 0);
+        BOOST_TEST(std::equal(buf.begin(), buf.begin() + n, bytes.begin() + 4096));
+        BOOST_TEST(fs.Position() == 4096 + n);
+        BOOST_TEST_MESSAGE("the read finished before the cancellation with " << n << " bytes");
+    } catch (const OperationCanceledException&) {
+        BOOST_TEST(fs.Position() == 4096);
+        BOOST_TEST_MESSAGE("the read was cancelled");
+    }
+    // Whatever happened, the next read continues with the right bytes.
+    const int n = fs.ReadAsync(buf, asio::use_future).get();
+    BOOST_TEST(n > 0);
+    BOOST_TEST(std::equal(buf.begin(), buf.begin() + n, bytes.begin() + fs.Position() - n));
+    BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_CopyToAsync_in_flight_leaves_the_source_just_past_what_reached_the_destination)
+{
+    temp_dir dir;
+    const auto bytes = pattern(1 << 20);
+    write_file(dir / "src", bytes);
+    FileStream src(dir / "src", FileMode::Open, FileAccess::Read);
+    src.SetPosition(1000);
+    CancellationTokenSource cts;
+    std::future<void> done;
+    {
+        FileStream dst(dir / "dst", FileMode::Create, FileAccess::Write, FileShare::Read, 0);
+        std::optional<blocking_io_hold> hold;
+        if (uses_thread_pool())
+            hold.emplace();
+        done = src.CopyToAsync(dst, 4096, cts.Token(), asio::use_future);
+        cts.Cancel();
+        hold.reset();
+        BOOST_REQUIRE(done.wait_for(generous) == std::future_status::ready);
+        bool canceled = false;
+        try {
+            done.get();
+        } catch (const OperationCanceledException&) {
+            canceled = true;
+        }
+        BOOST_TEST(src.Position() == 1000 + dst.Position());
+        // On the thread pool the first write waited behind the held threads;
+        // io_uring may even finish the copy before Cancel() is called.
+        if (uses_thread_pool()) {
+            BOOST_TEST(canceled);
+            BOOST_TEST(dst.Position() == 0);
+        }
+        if (!canceled)
+            BOOST_TEST(dst.Position() == static_cast<std::int64_t>(bytes.size()) - 1000);
+    }
+    const auto copied = read_file(dir / "dst");
+    BOOST_TEST(src.Position() == 1000 + static_cast<std::int64_t>(copied.size()));
+    BOOST_TEST(std::equal(copied.begin(), copied.end(), bytes.begin() + 1000));
+    // A second copy resumes where the first stopped.
+    {
+        FileStream dst(dir / "dst", FileMode::Append, FileAccess::Write);
+        src.CopyToAsync(dst, asio::use_future).get();
+    }
+    BOOST_TEST(read_file(dir / "dst") == std::vector<std::uint8_t>(bytes.begin() + 1000, bytes.end()));
+}

@@ -84,6 +84,55 @@ std::pair<boost::system::error_code, std::size_t> read_some_outcome(Stream& stre
     return wait_for(f);
 }
 
+// Keeps every thread of the thread-pool back-end busy until release() (or
+// destruction), so that a thread-pool operation started meanwhile stays
+// queued: cancelling it then catches it before its system call.
+class blocking_io_hold {
+public:
+    blocking_io_hold()
+    {
+        const auto count = detail::blocking_io_thread_count();
+        for (std::size_t i = 0; i < count; ++i)
+            detail::post_to_blocking_io([state = state_] {
+                {
+                    std::lock_guard lock(state->mutex);
+                    ++state->holding;
+                }
+                state->changed.notify_all();
+                std::unique_lock lock(state->mutex);
+                state->changed.wait_for(lock, generous, [&] { return state->released; });
+            });
+        std::unique_lock lock(state_->mutex);
+        BOOST_REQUIRE(state_->changed.wait_for(lock, generous, [&] { return state_->holding == count; }));
+    }
+    ~blocking_io_hold() { release(); }
+    blocking_io_hold(const blocking_io_hold&) = delete;
+    blocking_io_hold& operator=(const blocking_io_hold&) = delete;
+
+    void release()
+    {
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->released = true;
+        }
+        state_->changed.notify_all();
+    }
+
+private:
+    struct state {
+        std::mutex mutex;
+        std::condition_variable changed;
+        std::size_t holding = 0;
+        bool released = false;
+    };
+    std::shared_ptr<state> state_ = std::make_shared<state>();
+};
+
+bool uses_thread_pool()
+{
+    return detail::current_file_backend() == detail::file_backend::threadpool;
+}
+
 bool is_root()
 {
     return ::geteuid() == 0;

@@ -159,3 +159,166 @@ BOOST_AUTO_TEST_CASE(Cancelling_CopyToAsync_completes_it_with_OperationCanceledE
     BOOST_CHECK_THROW(std::rethrow_exception(outcome), OperationCanceledException);
     BOOST_TEST(destination.Length() < static_cast<std::int64_t>(bytes.size()));
 }
+
+namespace {
+
+// Runs op(cancellationToken, handler) for an operation with one
+// exception_ptr (and maybe a count) in its completion, on io, and returns
+// what it completed with.
+template <class Op>
+std::exception_ptr outcome_of(asio::io_context& io, Op op)
+{
+    std::optional<std::exception_ptr> outcome;
+    op([&](std::exception_ptr e, auto...) { outcome = e; });
+    BOOST_TEST(!outcome.has_value()); // completions are posted, never inline
+    io.restart();
+    io.run();
+    BOOST_REQUIRE(outcome.has_value());
+    return *outcome;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(Every_XxxAsync_with_a_live_token_completes_and_releases_its_registration)
+{
+    asio::io_context io;
+    CancellationTokenSource cts;
+    const auto token = cts.Token();
+    const auto bytes = pattern(1000);
+    MemoryStream ms(io.get_executor());
+    BOOST_TEST(!outcome_of(io, [&](auto h) { ms.WriteAsync(bytes, token, h); }));
+    BOOST_TEST(!outcome_of(io, [&](auto h) { ms.WriteAsync(bytes, 10, 20, token, h); }));
+    BOOST_TEST(!outcome_of(io, [&](auto h) { ms.FlushAsync(token, h); }));
+    BOOST_TEST(ms.Length() == 1020);
+    ms.SetPosition(0);
+    std::vector<std::uint8_t> got(1000);
+    int n = -1;
+    BOOST_TEST(!outcome_of(io, [&](auto h) {
+        ms.ReadAsync(got, token, [&n, h](std::exception_ptr e, int k) mutable {
+            n = k;
+            h(e);
+        });
+    }));
+    BOOST_TEST(n == 1000);
+    BOOST_TEST(got == bytes);
+    BOOST_TEST(!outcome_of(io, [&](auto h) {
+        ms.ReadAsync(got, 5, 10, token, [&n, h](std::exception_ptr e, int k) mutable {
+            n = k;
+            h(e);
+        });
+    }));
+    BOOST_TEST(n == 10);
+    MemoryStream copy(io.get_executor()), small_chunks(io.get_executor());
+    ms.SetPosition(0);
+    BOOST_TEST(!outcome_of(io, [&](auto h) { ms.CopyToAsync(copy, token, h); }));
+    ms.SetPosition(0);
+    BOOST_TEST(!outcome_of(io, [&](auto h) { ms.CopyToAsync(small_chunks, 7, token, h); }));
+    BOOST_TEST(copy.ToArray() == ms.ToArray());
+    BOOST_TEST(small_chunks.ToArray() == ms.ToArray());
+    BOOST_TEST(detail::registration_count(token) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(An_already_cancelled_token_completes_every_XxxAsync_with_OperationCanceledException_and_no_IO)
+{
+    asio::io_context io;
+    CancellationTokenSource cts;
+    cts.Cancel();
+    const auto token = cts.Token();
+    const auto bytes = pattern(100);
+    MemoryStream ms(io.get_executor());
+    ms.Write(bytes, 0, 100);
+    ms.SetPosition(10);
+    std::vector<std::uint8_t> buf(50, 0xEE);
+    MemoryStream destination(io.get_executor());
+    const auto canceled = [&](auto start) {
+        BOOST_CHECK_THROW(std::rethrow_exception(outcome_of(io, start)), OperationCanceledException);
+    };
+    canceled([&](auto h) { ms.ReadAsync(buf, token, h); });
+    canceled([&](auto h) { ms.ReadAsync(buf, 0, 10, token, h); });
+    canceled([&](auto h) { ms.WriteAsync(bytes, token, h); });
+    canceled([&](auto h) { ms.WriteAsync(bytes, 0, 10, token, h); });
+    canceled([&](auto h) { ms.FlushAsync(token, h); });
+    canceled([&](auto h) { ms.CopyToAsync(destination, token, h); });
+    canceled([&](auto h) { ms.CopyToAsync(destination, 16, token, h); });
+    BOOST_TEST(ms.Position() == 10);
+    BOOST_TEST(ms.ToArray() == bytes);
+    BOOST_TEST(buf == std::vector<std::uint8_t>(50, 0xEE));
+    BOOST_TEST(destination.Length() == 0);
+    BOOST_TEST(detail::registration_count(token) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Argument_and_state_checks_come_before_the_token)
+{
+    asio::io_context io;
+    MemoryStream ms(io.get_executor());
+    const CancellationToken canceled(true);
+    std::vector<std::uint8_t> buf(10);
+    BOOST_CHECK_THROW(ms.ReadAsync(buf, 0, 11, canceled, asio::use_future), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(ms.WriteAsync(buf, -1, 1, canceled, asio::use_future), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(ms.CopyToAsync(ms, 0, canceled, asio::use_future), ArgumentOutOfRangeException);
+    ms.Close();
+    BOOST_CHECK_THROW(ms.ReadAsync(buf, canceled, asio::use_future), ObjectDisposedException);
+    BOOST_CHECK_THROW(ms.FlushAsync(canceled, asio::use_future), ObjectDisposedException);
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_the_token_of_a_pending_ReadAsync_completes_it_with_OperationCanceledException)
+{
+    asio::io_context io;
+    pending_stream s(io.get_executor());
+    CancellationTokenSource cts;
+    std::vector<std::uint8_t> buf(10);
+    std::optional<std::exception_ptr> outcome;
+    s.ReadAsync(buf, 0, 10, cts.Token(), [&](std::exception_ptr e, int) { outcome = e; });
+    BOOST_TEST(s.pending.has_value());
+    BOOST_TEST(detail::registration_count(cts.Token()) == 1u);
+    cts.Cancel();
+    io.run();
+    BOOST_REQUIRE(outcome.has_value());
+    BOOST_CHECK_THROW(std::rethrow_exception(*outcome), OperationCanceledException);
+    BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(A_long_lived_token_does_not_grow_with_the_operations_it_was_given_to)
+{
+    asio::io_context io;
+    CancellationTokenSource cts;
+    const auto bytes = pattern(64);
+    MemoryStream ms(io.get_executor());
+    std::vector<std::uint8_t> buf(64);
+    int completed = 0;
+    for (int i = 0; i < 1000; ++i) {
+        ms.WriteAsync(bytes, cts.Token(), [&](std::exception_ptr e) { completed += e ? 0 : 1; });
+        io.restart();
+        io.run();
+    }
+    BOOST_TEST(completed == 1000);
+    BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(CopyToAsync_checks_the_token_between_chunks_and_rewinds_the_source_to_what_was_written)
+{
+    // Each step of a copy between MemoryStreams is one posted handler, so
+    // cancelling after a few of them lands between two chunks.
+    const auto bytes = pattern(1 << 16);
+    for (int steps = 1; steps <= 6; ++steps) {
+        asio::io_context io;
+        MemoryStream source(io.get_executor()), destination(io.get_executor());
+        source.Write(bytes, 0, static_cast<int>(bytes.size()));
+        source.SetPosition(100);
+        CancellationTokenSource cts;
+        std::optional<std::exception_ptr> outcome;
+        source.CopyToAsync(destination, 1000, cts.Token(), [&](std::exception_ptr e) { outcome = e; });
+        for (int i = 0; i < steps; ++i)
+            io.run_one();
+        cts.Cancel();
+        io.run();
+        BOOST_REQUIRE(outcome.has_value());
+        BOOST_CHECK_THROW(std::rethrow_exception(*outcome), OperationCanceledException);
+        const auto copied = destination.ToArray();
+        BOOST_TEST(copied.size() < bytes.size() - 100);
+        BOOST_TEST(copied.size() % 1000 == 0u);
+        BOOST_TEST(std::equal(copied.begin(), copied.end(), bytes.begin() + 100));
+        BOOST_TEST(source.Position() == 100 + static_cast<std::int64_t>(copied.size()));
+        BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
+    }
+}

@@ -21,6 +21,17 @@
 // back by the difference when it completes, so once all have completed the
 // position is the start plus the bytes transferred, as in .NET.
 //
+// Cancellation (a CancellationToken passed to an XxxAsync, or the handler's
+// cancellation slot) follows Stream's rules. On io_uring the kernel is asked
+// to cancel the operation in flight, which it can while the operation waits.
+// On the thread pool, an operation cancelled before its pread or pwrite
+// starts completes with OperationCanceledException without touching the file,
+// and a write stops between two pwrite calls; a system call that has started
+// cannot be interrupted, so a read that got that far completes with its
+// bytes, as an io_uring read the kernel could no longer cancel does. Either
+// way, a read reports OperationCanceledException only when it read nothing,
+// and the position is then back where it started.
+//
 // Opening follows .NET: CreateNew on an existing file -> IOException; Open or
 // Truncate on a missing file -> FileNotFoundException (FileName() = path); a
 // missing directory -> DirectoryNotFoundException; no permission, or a

@@ -37,6 +37,27 @@
 // handler's cancellation slot): a cancelled operation that had not started
 // completes with OperationCanceledException (operation_aborted).
 //
+// Every XxxAsync also takes an optional CancellationToken before the
+// completion token; the token is bound to the operation with
+// with_cancellation, and its registration is released when the operation
+// completes. A token that is already cancelled completes the operation with
+// OperationCanceledException, posted, without starting it: no byte is read
+// or written, no buffer is written out, and the position does not move.
+// Cancelling while the operation runs asks the stream to stop it; what a
+// cancelled operation leaves behind:
+//   - a read either completes with the bytes it read (the cancellation came
+//     too late to stop it) or with OperationCanceledException and no bytes,
+//     and then the position is back where the read started: no byte is
+//     skipped;
+//   - a write either completes or ends with OperationCanceledException after
+//     writing a prefix of the bytes (possibly none); the position then counts
+//     just that prefix, so a following write continues right after it;
+//   - CopyToAsync also checks the token between chunks. A cancelled copy has
+//     written a prefix of the source's remaining bytes to the destination;
+//     a seekable source is moved back so that its position is just past the
+//     bytes that reached the destination, and a second CopyToAsync resumes
+//     the copy.
+//
 // Buffers passed to asynchronous members must stay alive until the operation
 // completes, as in Asio.
 //
@@ -48,6 +69,7 @@
 #define DOTASYNC_IO_STREAM_HPP
 
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/io/detail/byte_buffer.hpp>
@@ -60,6 +82,7 @@
 #include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <any>
@@ -179,11 +202,27 @@ public:
     }
 
     template <detail::mutable_byte_range B, class Token>
+    auto ReadAsync(B&& buffer, int offset, int count, CancellationToken cancellationToken, Token&& token)
+    {
+        auto bytes = detail::checked_bytes(buffer, offset, count);
+        ensure_readable();
+        return read_async(bytes, std::move(cancellationToken), std::forward<Token>(token));
+    }
+
+    template <detail::mutable_byte_range B, class Token>
     auto ReadAsync(B&& buffer, Token&& token)
     {
         auto bytes = detail::whole_bytes(buffer);
         ensure_readable();
         return read_async(bytes, detail::completion_mode::posted, std::forward<Token>(token));
+    }
+
+    template <detail::mutable_byte_range B, class Token>
+    auto ReadAsync(B&& buffer, CancellationToken cancellationToken, Token&& token)
+    {
+        auto bytes = detail::whole_bytes(buffer);
+        ensure_readable();
+        return read_async(bytes, std::move(cancellationToken), std::forward<Token>(token));
     }
 
     template <detail::byte_range B, class Token>
@@ -195,11 +234,27 @@ public:
     }
 
     template <detail::byte_range B, class Token>
+    auto WriteAsync(const B& buffer, int offset, int count, CancellationToken cancellationToken, Token&& token)
+    {
+        auto bytes = detail::checked_bytes(buffer, offset, count);
+        ensure_writable();
+        return write_async(bytes, std::move(cancellationToken), std::forward<Token>(token));
+    }
+
+    template <detail::byte_range B, class Token>
     auto WriteAsync(const B& buffer, Token&& token)
     {
         auto bytes = detail::whole_bytes(buffer);
         ensure_writable();
         return write_async(bytes, detail::completion_mode::posted, std::forward<Token>(token));
+    }
+
+    template <detail::byte_range B, class Token>
+    auto WriteAsync(const B& buffer, CancellationToken cancellationToken, Token&& token)
+    {
+        auto bytes = detail::whole_bytes(buffer);
+        ensure_writable();
+        return write_async(bytes, std::move(cancellationToken), std::forward<Token>(token));
     }
 
     // Runs Flush() in the call (what a stream buffers is at most its buffer
@@ -209,28 +264,25 @@ public:
     auto FlushAsync(Token&& token)
     {
         ensure_open();
-        return boost::asio::async_initiate<Token, void(std::exception_ptr)>(
-            [this](auto handler) {
-                std::exception_ptr error;
-                try {
-                    Flush();
-                } catch (...) {
-                    error = std::current_exception();
-                }
-                detail::complete_io(detail::io_handler(detail::adapt_completion(
-                                        std::move(handler),
-                                        [error](auto h, boost::system::error_code, std::size_t) {
-                                            std::move(h)(error);
-                                        })),
-                                    detail::completion_mode::posted, executor_, {}, 0);
-            },
-            token);
+        return flush_async(false, std::forward<Token>(token));
+    }
+
+    // As FlushAsync(token); a token cancelled before the call skips the
+    // flush. Flush runs inside the call, so a later cancellation finds
+    // nothing left to stop.
+    template <class Token>
+    auto FlushAsync(CancellationToken cancellationToken, Token&& token)
+    {
+        ensure_open();
+        const bool canceled = cancellationToken.IsCancellationRequested();
+        return flush_async(canceled, with_cancellation(std::move(cancellationToken), std::forward<Token>(token)));
     }
 
     // Copies the rest of this stream into destination, from the current
     // positions, bufferSize bytes at a time. Cancelling it (through the
-    // handler's cancellation slot) cancels the read or write in flight and
-    // completes with OperationCanceledException.
+    // handler's cancellation slot or a CancellationToken) cancels the read or
+    // write in flight and completes with OperationCanceledException; what the
+    // streams are left with is in the file comment.
     template <class Token>
     auto CopyToAsync(Stream& destination, Token&& token)
     {
@@ -238,15 +290,28 @@ public:
     }
 
     template <class Token>
+    auto CopyToAsync(Stream& destination, CancellationToken cancellationToken, Token&& token)
+    {
+        return CopyToAsync(destination, default_copy_buffer_size, std::move(cancellationToken),
+                           std::forward<Token>(token));
+    }
+
+    template <class Token>
     auto CopyToAsync(Stream& destination, int bufferSize, Token&& token)
     {
-        if (bufferSize <= 0)
-            throw ArgumentOutOfRangeException("bufferSize", "The buffer size must be positive.");
-        ensure_readable();
-        destination.ensure_writable();
+        check_copy_arguments(destination, bufferSize);
         return boost::asio::async_compose<Token, void(std::exception_ptr)>(
-            copy_op{*this, destination, std::make_unique<std::vector<std::byte>>(static_cast<std::size_t>(bufferSize))},
-            token, executor_);
+            copy_op{*this, destination, make_copy_buffer(bufferSize), CancellationToken::None()}, token, executor_);
+    }
+
+    template <class Token>
+    auto CopyToAsync(Stream& destination, int bufferSize, CancellationToken cancellationToken, Token&& token)
+    {
+        check_copy_arguments(destination, bufferSize);
+        auto bound = with_cancellation(cancellationToken, std::forward<Token>(token));
+        return boost::asio::async_compose<decltype(bound), void(std::exception_ptr)>(
+            copy_op{*this, destination, make_copy_buffer(bufferSize), std::move(cancellationToken)}, bound,
+            executor_);
     }
 
     // Asio's AsyncReadStream: reads into the first non-empty buffer of the
@@ -339,74 +404,232 @@ private:
     auto read_async(std::span<std::byte> bytes, detail::completion_mode mode, Token&& token)
     {
         prepare_async(false);
-        return boost::asio::async_initiate<Token, void(std::exception_ptr, int)>(
-            [this, bytes, mode](auto handler) {
-                start_read(bytes, mode,
-                           detail::io_handler(detail::with_recycling_allocator(detail::adapt_completion(
-                               std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t n) {
-                                   if (ec == boost::asio::error::eof)
-                                       ec = {};
-                                   std::move(h)(exception_from_error(ec, *name), static_cast<int>(n));
-                               }))));
-            },
-            token);
+        return initiate_read(bytes, mode, false, std::forward<Token>(token));
+    }
+
+    // A token already cancelled skips prepare_async too: the operation must
+    // not touch the file at all.
+    template <class Token>
+    auto read_async(std::span<std::byte> bytes, CancellationToken cancellationToken, Token&& token)
+    {
+        const bool canceled = cancellationToken.IsCancellationRequested();
+        if (!canceled)
+            prepare_async(false);
+        return initiate_read(bytes, detail::completion_mode::posted, canceled,
+                             with_cancellation(std::move(cancellationToken), std::forward<Token>(token)));
     }
 
     template <class Token>
     auto write_async(std::span<const std::byte> bytes, detail::completion_mode mode, Token&& token)
     {
         prepare_async(true);
-        return boost::asio::async_initiate<Token, void(std::exception_ptr)>(
-            [this, bytes, mode](auto handler) {
-                start_write(bytes, mode,
-                            detail::io_handler(detail::with_recycling_allocator(detail::adapt_completion(
-                                std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t) {
-                                    std::move(h)(exception_from_error(ec, *name));
-                                }))));
+        return initiate_write(bytes, mode, false, std::forward<Token>(token));
+    }
+
+    template <class Token>
+    auto write_async(std::span<const std::byte> bytes, CancellationToken cancellationToken, Token&& token)
+    {
+        const bool canceled = cancellationToken.IsCancellationRequested();
+        if (!canceled)
+            prepare_async(true);
+        return initiate_write(bytes, detail::completion_mode::posted, canceled,
+                              with_cancellation(std::move(cancellationToken), std::forward<Token>(token)));
+    }
+
+    // canceled: complete with operation_aborted, posted, instead of starting.
+    template <class Token>
+    auto initiate_read(std::span<std::byte> bytes, detail::completion_mode mode, bool canceled, Token&& token)
+    {
+        return boost::asio::async_initiate<Token, void(std::exception_ptr, int)>(
+            [this, bytes, mode, canceled](auto handler) {
+                detail::io_handler adapted(detail::with_recycling_allocator(detail::adapt_completion(
+                    std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t n) {
+                        if (ec == boost::asio::error::eof)
+                            ec = {};
+                        std::move(h)(exception_from_error(ec, *name), static_cast<int>(n));
+                    })));
+                if (canceled)
+                    return complete_canceled(std::move(adapted));
+                start_read(bytes, mode, std::move(adapted));
             },
             token);
     }
 
-    // CopyToAsync as one composed operation: read, write, repeat until a read
-    // returns 0.
+    template <class Token>
+    auto initiate_write(std::span<const std::byte> bytes, detail::completion_mode mode, bool canceled, Token&& token)
+    {
+        return boost::asio::async_initiate<Token, void(std::exception_ptr)>(
+            [this, bytes, mode, canceled](auto handler) {
+                detail::io_handler adapted(detail::with_recycling_allocator(detail::adapt_completion(
+                    std::move(handler), [name = name_](auto h, boost::system::error_code ec, std::size_t) {
+                        std::move(h)(exception_from_error(ec, *name));
+                    })));
+                if (canceled)
+                    return complete_canceled(std::move(adapted));
+                start_write(bytes, mode, std::move(adapted));
+            },
+            token);
+    }
+
+    void complete_canceled(detail::io_handler handler)
+    {
+        detail::complete_io(std::move(handler), detail::completion_mode::posted, executor_,
+                            boost::asio::error::operation_aborted, 0);
+    }
+
+    template <class Token>
+    auto flush_async(bool canceled, Token&& token)
+    {
+        return boost::asio::async_initiate<Token, void(std::exception_ptr)>(
+            [this, canceled](auto handler) {
+                std::exception_ptr error;
+                if (canceled) {
+                    error = std::make_exception_ptr(
+                        OperationCanceledException("The flush was cancelled before it started."));
+                } else {
+                    try {
+                        Flush();
+                    } catch (...) {
+                        error = std::current_exception();
+                    }
+                }
+                detail::complete_io(detail::io_handler(detail::adapt_completion(
+                                        std::move(handler),
+                                        [error](auto h, boost::system::error_code, std::size_t) {
+                                            std::move(h)(error);
+                                        })),
+                                    detail::completion_mode::posted, executor_, {}, 0);
+            },
+            token);
+    }
+
+    void check_copy_arguments(Stream& destination, int bufferSize) const
+    {
+        if (bufferSize <= 0)
+            throw ArgumentOutOfRangeException("bufferSize", "The buffer size must be positive.");
+        ensure_readable();
+        destination.ensure_writable();
+    }
+
+    static std::unique_ptr<std::vector<std::byte>> make_copy_buffer(int bufferSize)
+    {
+        return std::make_unique<std::vector<std::byte>>(static_cast<std::size_t>(bufferSize));
+    }
+
+    // CopyToAsync as one composed operation: read a chunk, write it, repeat
+    // until a read returns 0. It drives the streams' start_read and
+    // start_write directly, so that it learns how much of a chunk a failed or
+    // cancelled write wrote.
     struct copy_op {
+        enum class step { starting, reading, writing, stopping };
+
         Stream& source;
         Stream& destination;
         std::unique_ptr<std::vector<std::byte>> buffer;
-        bool writing = false;
-        bool started = false;
+        CancellationToken cancellation;
+        step state = step::starting;
+        // The size of the chunk being written.
+        std::size_t chunk = 0;
 
         template <class Self>
-        void operator()(Self& self, std::exception_ptr error = {}, int n = -1)
+        void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0)
         {
-            if (!started) {
+            switch (state) {
+            case step::starting:
                 // Stopping a copy between two chunks leaves both streams in a
                 // consistent state, so every kind of cancellation is accepted.
-                started = true;
                 self.reset_cancellation_state(boost::asio::enable_total_cancellation());
-            }
-            if (error)
-                return self.complete(error);
-            // A cancellation that arrived while a step succeeded anyway still
-            // ends the copy: the caller asked for it.
-            if (self.cancelled() != boost::asio::cancellation_type::none)
-                return self.complete(std::make_exception_ptr(
-                    OperationCanceledException("The copy was cancelled before it reached the end of the stream.")));
-            if (!writing && n == 0)
-                return self.complete(nullptr);
-            try {
-                if (!writing && n > 0) {
-                    writing = true;
-                    destination.write_async(std::span<const std::byte>(buffer->data(), static_cast<std::size_t>(n)),
-                                            detail::completion_mode::posted, std::move(self));
-                } else {
-                    writing = false;
-                    source.read_async(std::span<std::byte>(*buffer), detail::completion_mode::posted, std::move(self));
+                if (cancellation.IsCancellationRequested()) {
+                    // Completing here would run the handler inside the
+                    // initiating call.
+                    state = step::stopping;
+                    return boost::asio::post(source.executor_, std::move(self));
                 }
+                return read_chunk(self);
+            case step::stopping:
+                return self.complete(canceled_error());
+            case step::reading:
+                if (ec && ec != boost::asio::error::eof)
+                    return self.complete(exception_from_error(ec, source.name()));
+                if (n == 0)
+                    return self.complete(nullptr);
+                // A cancellation that arrived while a step succeeded anyway
+                // still ends the copy: the caller asked for it.
+                if (canceled(self)) {
+                    rewind_source(n);
+                    return self.complete(canceled_error());
+                }
+                return write_chunk(self, n);
+            case step::writing:
+                if (ec) {
+                    rewind_source(chunk - n);
+                    return self.complete(exception_from_error(ec, destination.name()));
+                }
+                if (canceled(self))
+                    return self.complete(canceled_error());
+                return read_chunk(self);
+            }
+        }
+
+        template <class Self>
+        bool canceled(Self& self) const noexcept
+        {
+            return self.cancelled() != boost::asio::cancellation_type::none ||
+                   cancellation.IsCancellationRequested();
+        }
+
+        static std::exception_ptr canceled_error()
+        {
+            return std::make_exception_ptr(
+                OperationCanceledException("The copy was cancelled before it reached the end of the stream."));
+        }
+
+        template <class Self>
+        void read_chunk(Self& self)
+        {
+            state = step::reading;
+            try {
+                source.prepare_async(false);
             } catch (...) {
-                // prepare_async failed (a buffered write could not be written
-                // out); self is still ours when it throws.
-                self.complete(std::current_exception());
+                return self.complete(std::current_exception());
+            }
+            // self owns this object: take what the call needs before moving it.
+            Stream& from = source;
+            const std::span<std::byte> bytes(*buffer);
+            from.start_read(bytes, detail::completion_mode::posted,
+                            detail::io_handler(detail::with_recycling_allocator(std::move(self))));
+        }
+
+        template <class Self>
+        void write_chunk(Self& self, std::size_t n)
+        {
+            state = step::writing;
+            chunk = n;
+            try {
+                // A buffered destination writes out what it holds first.
+                destination.prepare_async(true);
+            } catch (...) {
+                rewind_source(n);
+                return self.complete(std::current_exception());
+            }
+            Stream& to = destination;
+            const std::span<const std::byte> bytes(buffer->data(), n);
+            to.start_write(bytes, detail::completion_mode::posted,
+                           detail::io_handler(detail::with_recycling_allocator(std::move(self))));
+        }
+
+        // Moves a seekable source back over bytes it read that did not reach
+        // the destination, so that its position tells how far the copy got.
+        // A source that cannot seek (or fails to) keeps its position: the
+        // copy's own failure is what the caller hears about.
+        void rewind_source(std::size_t unwritten) noexcept
+        {
+            if (unwritten == 0)
+                return;
+            try {
+                if (source.CanSeek())
+                    source.Seek(-static_cast<std::int64_t>(unwritten), SeekOrigin::Current);
+            } catch (...) {
             }
         }
     };

@@ -6,7 +6,13 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include <cstddef>
+
 namespace dotasync::detail {
+
+// Enough threads to keep several reads in flight on a disk, few enough not
+// to matter on a small machine: they sleep in the kernel, not on a CPU.
+inline constexpr std::size_t blocking_io_threads = 4;
 
 // Started on first use; joined at exit, when jobs not yet run are destroyed
 // (their operations complete as abandoned).

@@ -1,6 +1,10 @@
 #include <dotasync/io/detail/file_backend.hpp>
 
+#include "io/detail/blocking_io_pool.hpp"
+
 #include <dotasync/core/logging.hpp>
+
+#include <boost/asio/post.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -118,6 +122,16 @@ const char* to_string(file_backend backend) noexcept
     case file_backend::automatic: return "automatic";
     }
     return "?";
+}
+
+std::size_t blocking_io_thread_count() noexcept
+{
+    return blocking_io_threads;
+}
+
+void post_to_blocking_io(std::function<void()> job)
+{
+    boost::asio::post(blocking_io_pool(), std::move(job));
 }
 
 } // namespace dotasync::detail

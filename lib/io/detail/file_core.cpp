@@ -63,15 +63,27 @@ bool cancel_requested(const pool_op& op) noexcept
 
 void finish_pool_op(pool_op op, error_code ec, std::size_t n)
 {
-    const bool clear_slot = op.cancelled != nullptr;
-    auto completion = adapt_completion(std::move(op.handler), [clear_slot](io_handler h, error_code e, std::size_t k) {
-        // The slot belongs to the caller's executor; clear it there, as
-        // Asio's own operations do, before the handler may reuse it.
-        if (clear_slot)
-            asio::get_associated_cancellation_slot(h).clear();
-        std::move(h)(e, k);
-    });
-    asio::post(op.executor, asio::append(std::move(completion), ec, n));
+    // The handler's cancellation slot keeps the flag setter installed, as
+    // Asio's own operations leave theirs: clearing it here, on a thread of
+    // the blocking pool, could overlap an emission from the thread that
+    // cancels. The setter only sets a flag that nothing reads any more.
+    asio::post(op.executor, asio::append(std::move(op.handler), ec, n));
+}
+
+// One pread or pwrite of bytes at offset, repeated while a signal interrupts
+// it: the bytes transferred, or 0 with ec set.
+template <class Syscall, class Byte>
+std::size_t positional_io(Syscall syscall, int fd, std::span<Byte> bytes, std::int64_t offset, error_code& ec) noexcept
+{
+    for (;;) {
+        const ssize_t n = syscall(fd, bytes.data(), bytes.size(), offset);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR) {
+            ec = errno_code(errno);
+            return 0;
+        }
+    }
 }
 
 } // namespace
@@ -211,68 +223,66 @@ void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> b
     pool_write(std::move(held), offset, bytes, std::move(handler));
 }
 
+// A read that reaches the pool after cancellation was requested, or after
+// close(), completes as cancelled with only the bytes the fast path copied.
+// A pread that has started cannot be interrupted: the read then completes
+// with what it read, as an io_uring read that the kernel could no longer
+// cancel does.
 void file_core::pool_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done,
                           io_handler handler)
 {
-    asio::post(blocking_io_pool(), [self = shared_from_this(), held = std::move(held), offset, bytes, done,
-                                    op = make_pool_op(std::move(handler), executor_)]() mutable {
+    run_on_pool(std::move(held), bytes.size(), done, std::move(handler),
+                [offset, bytes, done](int fd, const pool_op&, error_code& ec) {
+                    // One pread is a complete read_some: its bytes continue
+                    // those the fast path copied.
+                    const std::size_t n = positional_io(::pread, fd, bytes.subspan(done),
+                                                        offset + static_cast<std::int64_t>(done), ec);
+                    // Bytes already copied are reported; a failure after
+                    // them comes back from the next read.
+                    if (done > 0)
+                        ec = {};
+                    else if (!ec && n == 0)
+                        ec = asio::error::eof;
+                    return done + n;
+                });
+}
+
+// A write stops between two pwrite calls once cancellation is requested,
+// having written a prefix of the bytes; the position then counts that prefix.
+void file_core::pool_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler)
+{
+    run_on_pool(std::move(held), bytes.size(), 0, std::move(handler),
+                [offset, bytes](int fd, const pool_op& op, error_code& ec) {
+                    std::size_t total = 0;
+                    while (total < bytes.size() && !ec) {
+                        if (total > 0 && cancel_requested(op)) {
+                            ec = asio::error::operation_aborted;
+                            break;
+                        }
+                        total += positional_io(::pwrite, fd, bytes.subspan(total),
+                                               offset + static_cast<std::int64_t>(total), ec);
+                    }
+                    return total;
+                });
+}
+
+template <class Transfer>
+void file_core::run_on_pool(lease held, std::size_t size, std::size_t done, io_handler handler, Transfer transfer)
+{
+    asio::post(blocking_io_pool(), [self = shared_from_this(), held = std::move(held), size, done,
+                                    op = make_pool_op(std::move(handler), executor_),
+                                    transfer = std::move(transfer)]() mutable {
         error_code ec;
         std::size_t total = done;
         if (self->closing() || cancel_requested(op)) {
-            ec = asio::error::operation_aborted;
+            // What the fast path copied is in the caller's buffer already.
+            if (done == 0)
+                ec = asio::error::operation_aborted;
         } else {
-            while (total < bytes.size()) {
-                const ssize_t n = ::pread(self->fd_, bytes.data() + total, bytes.size() - total,
-                                          offset + static_cast<std::int64_t>(total));
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n < 0) {
-                    ec = errno_code(errno);
-                    break;
-                }
-                if (n == 0)
-                    break;
-                total += static_cast<std::size_t>(n);
-                // One successful pread is a complete read_some unless it
-                // continues bytes the fast path already copied.
-                break;
-            }
-            if (!ec && total == 0)
-                ec = asio::error::eof;
-        }
-        if (ec == asio::error::operation_aborted)
-            total = done;
-        if (total > 0 && ec)
-            ec = {};
-        held.reset();
-        self->give_back(static_cast<std::int64_t>(bytes.size() - total));
-        finish_pool_op(std::move(op), ec, total);
-    });
-}
-
-void file_core::pool_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler)
-{
-    asio::post(blocking_io_pool(), [self = shared_from_this(), held = std::move(held), offset, bytes,
-                                    op = make_pool_op(std::move(handler), executor_)]() mutable {
-        error_code ec;
-        std::size_t total = 0;
-        if (self->closing() || cancel_requested(op)) {
-            ec = asio::error::operation_aborted;
-        } else {
-            while (total < bytes.size()) {
-                const ssize_t n = ::pwrite(self->fd_, bytes.data() + total, bytes.size() - total,
-                                           offset + static_cast<std::int64_t>(total));
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n < 0) {
-                    ec = errno_code(errno);
-                    break;
-                }
-                total += static_cast<std::size_t>(n);
-            }
+            total = transfer(self->fd_, op, ec);
         }
         held.reset();
-        self->give_back(static_cast<std::int64_t>(bytes.size() - total));
+        self->give_back(static_cast<std::int64_t>(size - total));
         finish_pool_op(std::move(op), ec, total);
     });
 }
@@ -286,7 +296,10 @@ void file_core::uring_read(lease held, std::int64_t offset, std::span<std::byte>
         std::move(handler), [self = shared_from_this(), held = std::move(held), size = bytes.size(),
                              done](io_handler h, error_code ec, std::size_t n) mutable {
             n += done;
-            if (ec == asio::error::eof && n > 0)
+            // As on the thread pool: bytes read are reported, and a read
+            // cancelled before it read anything moves the position back by
+            // all it asked for.
+            if (n > 0)
                 ec = {};
             held.reset();
             self->give_back(static_cast<std::int64_t>(size - n));

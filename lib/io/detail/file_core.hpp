@@ -15,6 +15,13 @@
 // completes with fewer bytes (end of file, failure, cancellation), the
 // position is moved back by the shortfall. Once all operations have completed,
 // the position is the start plus the bytes actually transferred.
+//
+// Cancellation (the handler's cancellation slot): io_uring operations are
+// cancelled in the kernel where it still can; thread-pool operations are
+// stopped before their pread starts, and writes also between two pwrite
+// calls. A read reports the bytes it read whenever it read any, so a
+// cancelled read has read nothing and the position rule moves the position
+// back to its start; a cancelled write reports the prefix it wrote.
 #ifndef DOTASYNC_LIB_IO_DETAIL_FILE_CORE_HPP
 #define DOTASYNC_LIB_IO_DETAIL_FILE_CORE_HPP
 
@@ -103,6 +110,12 @@ private:
 
     void pool_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done, io_handler handler);
     void pool_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler);
+    // Runs transfer(fd, op, ec) -> bytes on the blocking pool unless the
+    // operation was cancelled or the core closed first, then gives back the
+    // part of the size-byte reservation that was not transferred and posts
+    // the completion. done: bytes the fast path already read.
+    template <class Transfer>
+    void run_on_pool(lease held, std::size_t size, std::size_t done, io_handler handler, Transfer transfer);
 #if defined(BOOST_ASIO_HAS_IO_URING)
     void uring_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done, io_handler handler);
     void uring_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler);
