@@ -12,7 +12,11 @@ namespace {
 // Inline completions nested on this thread. A callback that begins the next
 // read, which completes inline and runs the next callback, and so on, would
 // otherwise grow the stack with every read of a cached file.
-thread_local int inline_depth = 0;
+//
+// initial-exec: this counter is touched twice by every operation that
+// completes inline, and the default model for a shared library reaches it
+// through a call to __tls_get_addr each time.
+[[gnu::tls_model("initial-exec")]] thread_local int inline_depth = 0;
 constexpr int max_inline_depth = 16;
 
 } // namespace

@@ -106,13 +106,20 @@ file_core::~file_core()
 
 file_core::lease file_core::acquire()
 {
+    if (!enter())
+        return lease();
+    return lease(shared_from_this());
+}
+
+bool file_core::enter() noexcept
+{
     const std::uint64_t previous = uses_.fetch_add(1, std::memory_order_acq_rel);
     if ((previous & closing_bit) != 0) {
         // Too late: give the count back, closing if it was the last one.
         release();
-        return lease();
+        return false;
     }
-    return lease(shared_from_this());
+    return true;
 }
 
 void file_core::release() noexcept
@@ -160,13 +167,19 @@ void file_core::close_descriptor() noexcept
 void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, completion_mode mode,
                               io_handler handler)
 {
-    lease held = acquire();
-    if (!held) {
+    if (!enter()) {
         give_back(static_cast<std::int64_t>(bytes.size()));
         return complete_io(std::move(handler), completion_mode::posted, executor_, asio::error::operation_aborted, 0);
     }
+    // The use ends before the handler runs: an inline completion may begin
+    // the next operation, or close the stream.
+    const auto finish_here = [&](error_code ec, std::size_t n) {
+        release();
+        give_back(static_cast<std::int64_t>(bytes.size() - n));
+        complete_io(std::move(handler), mode, executor_, ec, n);
+    };
     if (bytes.empty())
-        return complete_io(std::move(handler), mode, executor_, {}, 0);
+        return finish_here({}, 0);
 
     // The fast path: data already in the page cache is copied here, without a
     // thread hop or a round trip through a ring. RWF_NOWAIT makes the kernel
@@ -183,22 +196,17 @@ void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, c
             // goes to the back-end.
             struct stat st {};
             if (done == bytes.size() || done == 0 ||
-                (::fstat(fd_, &st) == 0 && offset + n >= static_cast<std::int64_t>(st.st_size))) {
-                held.reset();
-                give_back(static_cast<std::int64_t>(bytes.size() - done));
-                return complete_io(std::move(handler), mode, executor_, done == 0 ? asio::error::eof : error_code(),
-                                   done);
-            }
+                (::fstat(fd_, &st) == 0 && offset + n >= static_cast<std::int64_t>(st.st_size)))
+                return finish_here(done == 0 ? asio::error::eof : error_code(), done);
         } else if (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS) {
             nowait_reads_.store(false, std::memory_order_relaxed);
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            const error_code ec = errno_code(errno);
-            held.reset();
-            give_back(static_cast<std::int64_t>(bytes.size()));
-            return complete_io(std::move(handler), mode, executor_, ec, 0);
+            return finish_here(errno_code(errno), 0);
         }
     }
 
+    // The use outlives this call now: the back-end holds it as a lease.
+    lease held(shared_from_this());
 #if defined(BOOST_ASIO_HAS_IO_URING)
     if (uring_file_)
         return uring_read(std::move(held), offset, bytes, done, std::move(handler));

@@ -54,6 +54,7 @@ public:
     class lease {
     public:
         lease() = default;
+        // Takes over a use that core already counted (see enter()).
         explicit lease(std::shared_ptr<file_core> core) noexcept : core_(std::move(core)) {}
         lease(lease&&) noexcept = default;
         lease& operator=(lease&& other) noexcept
@@ -105,6 +106,12 @@ public:
     const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
 private:
+    // Counts a use without holding a reference to the core, for a use that
+    // ends before the caller (who keeps the core alive) returns: two atomic
+    // operations fewer than a lease on the path of every cached read. False,
+    // with nothing counted, once close() has been called. A use that turns
+    // out to outlive the call becomes a lease(shared_from_this()).
+    bool enter() noexcept;
     void release() noexcept;
     void close_descriptor() noexcept;
 
