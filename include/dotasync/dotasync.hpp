@@ -25,6 +25,7 @@
 #include <dotasync/eap/event_args.hpp>
 #include <dotasync/eap/progress_changed_event_args.hpp>
 
+#include <dotasync/tap/progress.hpp>
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_completion_source.hpp>
 #include <dotasync/tap/task_factory.hpp>

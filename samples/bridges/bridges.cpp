@@ -8,9 +8,14 @@
 //      completes synchronously, with the callback run inline.
 //   3. Callbacks -> TAP: an API that reports through a callback, on a thread
 //      of its own, becomes an awaitable operation with TaskCompletionSource.
+//   4. EAP -> TAP: EapUserProvider's GetUserAsync/GetUserCompleted pair
+//      becomes an awaitable operation the same way, with the event handler
+//      in the callback's place.
 //
 // The coroutines run on an io_context driven by the main thread; section 2
 // is plain APM code, which blocks the main thread while it waits.
+#include "eap_user_provider.hpp"
+
 #include <dotasync/dotasync.hpp>
 
 #include <boost/asio/awaitable.hpp>
@@ -26,6 +31,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -207,11 +213,49 @@ asio::awaitable<void> AwaitCallbackApi()
         std::cout << "   Atlantis: ArgumentException: " << e.what() << '\n';
     }
 
-    // EAP -> TAP goes here once the EAP work is merged: an XxxCompleted event
-    // (UserService::GetUserCompleted) completing a TaskCompletionSource from
-    // its handler, as .NET's wrapper of an EAP method does. It is written
-    // exactly as LookupAsync above, with the event handler in the callback's
-    // place.
+}
+
+// 4. An EAP method wrapped as .NET wraps one in a task: a fresh userState
+// picks this call's completion out of every GetUserCompleted raised, the
+// handler unsubscribes itself and settles the TaskCompletionSource.
+auto GetUserTaskAsync(user_service::EapUserProvider& provider, int userId)
+{
+    using user_service::GetUserCompletedEventArgs;
+    dotasync::TaskCompletionSource<std::optional<user_service::User>> tcs;
+    // userStates held in a shared_ptr<void> compare by address: unique per call.
+    std::shared_ptr<void> key = std::make_shared<char>();
+    auto subscription = std::make_shared<dotasync::Event<GetUserCompletedEventArgs>::Subscription>();
+    *subscription = provider.GetUserCompleted += [&provider, tcs, key, subscription](
+                                                     const std::any&, const GetUserCompletedEventArgs& e) mutable {
+        const auto* state = std::any_cast<std::shared_ptr<void>>(&e.UserState());
+        if (state == nullptr || *state != key)
+            return; // another call's completion
+        provider.GetUserCompleted -= *subscription;
+        if (e.Cancelled())
+            tcs.TrySetCanceled();
+        else if (e.Error())
+            tcs.TrySetException(e.Error());
+        else
+            tcs.TrySetResult(e.Result());
+    };
+    try {
+        provider.GetUserAsync(userId, key);
+    } catch (...) {
+        provider.GetUserCompleted -= *subscription;
+        throw;
+    }
+    return tcs.Task(asio::use_awaitable);
+}
+
+asio::awaitable<void> AwaitEapMethod()
+{
+    std::cout << "4. TaskCompletionSource: co_await over GetUserAsync/GetUserCompleted\n";
+    user_service::EapUserProvider provider;
+    auto adam = co_await GetUserTaskAsync(provider, 100);
+    auto nobody = co_await GetUserTaskAsync(provider, 42);
+    std::cout << "   user 100 is " << (adam ? adam->Name : "nobody") << "; user 42 "
+              << (nobody ? "exists" : "does not exist") << "; handlers left subscribed: "
+              << provider.GetUserCompleted.HandlerCount() << '\n';
 }
 
 // Runs one coroutine on an io_context driven by the calling thread, and
@@ -232,6 +276,7 @@ int main()
         RunCoroutine(AwaitLegacyApm());
         HandToApmCode();
         RunCoroutine(AwaitCallbackApi());
+        RunCoroutine(AwaitEapMethod());
         return 0;
     } catch (const std::exception& e) {
         std::cout << "bridges: " << e.what() << '\n';

@@ -1,14 +1,19 @@
 // Tests for the sample library: UserService and EapUserProvider behave as the
 // samples (and the .NET walk-through) say.
 #include "eap_user_provider.hpp"
+#include "tap_user_provider.hpp"
 #include "user_service.hpp"
 
+#include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/message_loop_synchronization_context.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -16,6 +21,7 @@
 #include <future>
 #include <optional>
 #include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -133,3 +139,85 @@ BOOST_AUTO_TEST_CASE(Result_of_a_cancelled_lookup_throws_InvalidOperationExcepti
     GetUserCompletedEventArgs failed(std::nullopt, std::make_exception_ptr(std::runtime_error("down")), false, {});
     BOOST_CHECK_THROW(failed.Result(), dotasync::TargetInvocationException);
 }
+
+BOOST_AUTO_TEST_SUITE(tap_user_provider)
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_with_use_future_gives_the_user_or_empty_for_an_unknown_id)
+{
+    const TapUserProvider provider(UserService(10ms));
+    auto adam = provider.GetUserAsync(100, asio::use_future);
+    auto nobody = provider.GetUserAsync(42, asio::use_future);
+    BOOST_REQUIRE(adam.wait_for(generous) == std::future_status::ready);
+    BOOST_REQUIRE(nobody.wait_for(generous) == std::future_status::ready);
+    auto user = adam.get();
+    BOOST_REQUIRE(user);
+    BOOST_TEST(user->Name == "Adam");
+    BOOST_TEST(!nobody.get());
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_awaited_in_a_coroutine_gives_the_user)
+{
+    const TapUserProvider provider(UserService(10ms));
+    asio::io_context io;
+    auto name = asio::co_spawn(
+        io,
+        [&provider]() -> asio::awaitable<std::string> {
+            auto user = co_await provider.GetUserAsync(101, asio::use_awaitable);
+            co_return user ? user->Name : std::string();
+        },
+        asio::use_future);
+    io.run_for(generous);
+    BOOST_REQUIRE(name.wait_for(0s) == std::future_status::ready);
+    BOOST_TEST(name.get() == "Eve");
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_with_a_callback_passes_no_error_and_the_user)
+{
+    const TapUserProvider provider(UserService(10ms));
+    std::promise<std::pair<bool, std::optional<User>>> result;
+    provider.GetUserAsync(100, [&result](std::exception_ptr error, std::optional<User> user) {
+        result.set_value({error != nullptr, std::move(user)});
+    });
+    auto future = result.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [failed, user] = future.get();
+    BOOST_TEST(!failed);
+    BOOST_REQUIRE(user);
+    BOOST_TEST(user->Id == 100);
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_cancelled_in_flight_throws_OperationCanceledException_and_releases_the_token)
+{
+    const TapUserProvider provider(UserService(1h));
+    dotasync::CancellationTokenSource cts;
+    auto lookup = provider.GetUserAsync(100, cts.Token(), asio::use_future);
+    cts.Cancel();
+    BOOST_REQUIRE(lookup.wait_for(generous) == std::future_status::ready);
+    BOOST_CHECK_THROW(lookup.get(), dotasync::OperationCanceledException);
+    BOOST_TEST(dotasync::detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_with_an_already_cancelled_token_throws_OperationCanceledException)
+{
+    const TapUserProvider provider(UserService(1h));
+    dotasync::CancellationTokenSource cts;
+    cts.Cancel();
+    auto lookup = provider.GetUserAsync(100, cts.Token(), asio::use_future);
+    BOOST_REQUIRE(lookup.wait_for(generous) == std::future_status::ready);
+    BOOST_CHECK_THROW(lookup.get(), dotasync::OperationCanceledException);
+}
+
+BOOST_AUTO_TEST_CASE(GetUserAsync_that_finishes_first_is_not_affected_by_a_later_cancel)
+{
+    const TapUserProvider provider(UserService(1ms));
+    dotasync::CancellationTokenSource cts;
+    auto lookup = provider.GetUserAsync(101, cts.Token(), asio::use_future);
+    BOOST_REQUIRE(lookup.wait_for(generous) == std::future_status::ready);
+    cts.Cancel();
+    auto user = lookup.get();
+    BOOST_REQUIRE(user);
+    BOOST_TEST(user->Name == "Eve");
+    BOOST_TEST(dotasync::detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
