@@ -74,6 +74,11 @@ int main(int argc, char** argv)
         asio::io_context io;
         auto context = std::make_shared<StrandSynchronizationContext>(io.get_executor());
         SynchronizationContext::SetSynchronizationContext(context);
+        // The thread's current context refers to io, so it must be let go of
+        // before io is destroyed, on every way out of this block.
+        struct current_context_reset {
+            ~current_context_reset() { SynchronizationContext::SetSynchronizationContext(nullptr); }
+        } reset_current_context;
 
         FileStream source(io.get_executor(), argv[1], FileMode::Open, FileAccess::Read, FileShare::Read, 0,
                           FileOptions::SequentialScan);
