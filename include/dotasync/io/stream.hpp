@@ -308,9 +308,8 @@ public:
     auto CopyToAsync(Stream& destination, int bufferSize, CancellationToken cancellationToken, Token&& token)
     {
         check_copy_arguments(destination, bufferSize);
-        auto bound = with_cancellation(cancellationToken, std::forward<Token>(token));
-        return boost::asio::async_compose<decltype(bound), void(std::exception_ptr)>(
-            copy_op{*this, destination, make_copy_buffer(bufferSize), std::move(cancellationToken)}, bound,
+        return boost::asio::async_compose<Token, void(std::exception_ptr)>(
+            copy_op{*this, destination, make_copy_buffer(bufferSize), std::move(cancellationToken)}, token,
             executor_);
     }
 
@@ -520,6 +519,11 @@ private:
     // until a read returns 0. It drives the streams' start_read and
     // start_write directly, so that it learns how much of a chunk a failed or
     // cancelled write wrote.
+    //
+    // The token is bound to each read and write on its own, not to the copy
+    // as a whole: a step then installs its cancellation handler before its
+    // registration is live, and a Cancel() from another thread cannot meet
+    // the next step installing its own on a thread of the executor.
     struct copy_op {
         enum class step { starting, reading, writing, stopping };
 
@@ -532,7 +536,7 @@ private:
         std::size_t chunk = 0;
 
         template <class Self>
-        void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0)
+        void operator()(Self& self, std::exception_ptr error = {}, std::size_t n = 0)
         {
             switch (state) {
             case step::starting:
@@ -549,8 +553,8 @@ private:
             case step::stopping:
                 return self.complete(canceled_error());
             case step::reading:
-                if (ec && ec != boost::asio::error::eof)
-                    return self.complete(exception_from_error(ec, source.name()));
+                if (error)
+                    return self.complete(error);
                 if (n == 0)
                     return self.complete(nullptr);
                 // A cancellation that arrived while a step succeeded anyway
@@ -561,9 +565,9 @@ private:
                 }
                 return write_chunk(self, n);
             case step::writing:
-                if (ec) {
+                if (error) {
                     rewind_source(chunk - n);
-                    return self.complete(exception_from_error(ec, destination.name()));
+                    return self.complete(error);
                 }
                 if (canceled(self))
                     return self.complete(canceled_error());
@@ -596,8 +600,9 @@ private:
             // self owns this object: take what the call needs before moving it.
             Stream& from = source;
             const std::span<std::byte> bytes(*buffer);
-            from.start_read(bytes, detail::completion_mode::posted,
-                            detail::io_handler(detail::with_recycling_allocator(std::move(self))));
+            start_step(from, cancellation, std::move(self), [&from, bytes](detail::io_handler handler) {
+                from.start_read(bytes, detail::completion_mode::posted, std::move(handler));
+            });
         }
 
         template <class Self>
@@ -614,8 +619,28 @@ private:
             }
             Stream& to = destination;
             const std::span<const std::byte> bytes(buffer->data(), n);
-            to.start_write(bytes, detail::completion_mode::posted,
-                           detail::io_handler(detail::with_recycling_allocator(std::move(self))));
+            start_step(to, cancellation, std::move(self), [&to, bytes](detail::io_handler handler) {
+                to.start_write(bytes, detail::completion_mode::posted, std::move(handler));
+            });
+        }
+
+        // Runs start(handler) with the token bound to that one step; the step
+        // completes self with (exception, bytes), the end of the stream
+        // counting as success with 0 bytes.
+        template <class Self, class Start>
+        static void start_step(Stream& stream, CancellationToken token, Self self, Start start)
+        {
+            auto bound = with_cancellation(std::move(token), std::move(self));
+            boost::asio::async_initiate<decltype(bound), void(std::exception_ptr, std::size_t)>(
+                [name = stream.name_, start = std::move(start)](auto handler) mutable {
+                    start(detail::io_handler(detail::with_recycling_allocator(detail::adapt_completion(
+                        std::move(handler), [name](auto h, boost::system::error_code ec, std::size_t n) {
+                            if (ec == boost::asio::error::eof)
+                                ec = {};
+                            std::move(h)(exception_from_error(ec, *name), n);
+                        }))));
+                },
+                bound);
         }
 
         // Moves a seekable source back over bytes it read that did not reach
