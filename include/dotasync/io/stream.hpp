@@ -600,7 +600,8 @@ private:
             // self owns this object: take what the call needs before moving it.
             Stream& from = source;
             const std::span<std::byte> bytes(*buffer);
-            start_step(from, cancellation, std::move(self), [&from, bytes](detail::io_handler handler) {
+            CancellationToken token = cancellation;
+            start_step(from, std::move(token), std::move(self), [&from, bytes](detail::io_handler handler) {
                 from.start_read(bytes, detail::completion_mode::posted, std::move(handler));
             });
         }
@@ -619,7 +620,8 @@ private:
             }
             Stream& to = destination;
             const std::span<const std::byte> bytes(buffer->data(), n);
-            start_step(to, cancellation, std::move(self), [&to, bytes](detail::io_handler handler) {
+            CancellationToken token = cancellation;
+            start_step(to, std::move(token), std::move(self), [&to, bytes](detail::io_handler handler) {
                 to.start_write(bytes, detail::completion_mode::posted, std::move(handler));
             });
         }
