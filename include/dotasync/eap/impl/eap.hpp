@@ -81,9 +81,8 @@ struct eap_completion<First, Rest...> {
     }
 };
 
-// What PostOperationCompleted carries to the context: the callback and the
-// arguments it will be called with, kept in one shared block so that the
-// SendOrPostCallback stays copyable whatever the values are.
+// What the completion carries to the context: the callback and the
+// arguments it will be called with.
 template <class Callback, class Values>
 struct eap_delivery {
     Callback callback;
@@ -91,7 +90,7 @@ struct eap_delivery {
     Values values;
     std::shared_ptr<eap_entry> entry;
 
-    void run()
+    void operator()()
     {
         if (!entry->owner_alive())
             return;
@@ -159,11 +158,11 @@ private:
 
     void post(std::shared_ptr<eap_entry> entry, std::exception_ptr error, bool cancelled, values_type values)
     {
-        const auto& operation = entry->operation();
-        auto delivery = std::make_shared<eap_delivery<Callback, values_type>>(eap_delivery<Callback, values_type>{
-            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, operation->UserSuppliedState()),
-            std::move(values), entry});
-        operation->PostOperationCompleted([delivery = std::move(delivery)](const std::any&) { delivery->run(); }, {});
+        auto& target = *entry;
+        eap_delivery<Callback, values_type> delivery{
+            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, target.take_user_state()),
+            std::move(values), std::move(entry)};
+        target.post_completed(delivery);
     }
 
     // The handler is destroyed without having been invoked: either the
@@ -172,14 +171,9 @@ private:
     // can be delivered safely, so the operation just ends.
     void abandon() noexcept
     {
-        try {
-            auto entry = std::move(entry_);
-            entry->finish();
-            if (!entry->operation()->IsCompleted())
-                entry->operation()->OperationCompleted();
-        } catch (...) {
-            log_callback_exception("an abandoned EAP operation", std::current_exception());
-        }
+        auto entry = std::move(entry_);
+        entry->finish();
+        entry->end();
     }
 
     std::shared_ptr<eap_entry> entry_;
