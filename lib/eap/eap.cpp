@@ -147,8 +147,7 @@ bool register_user_state_key_maker(std::type_index type, user_state_key_maker ma
 
 // eap_entry
 
-eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key,
-                     boost::asio::any_io_executor cancel_executor)
+eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor)
     : table_(std::move(table)), key_(std::move(key)), cancel_executor_(std::move(cancel_executor))
 {
 }
@@ -156,6 +155,19 @@ eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key,
 eap_entry::~eap_entry()
 {
     end();
+    delete cancel_mutex_.load(std::memory_order_acquire);
+}
+
+std::recursive_mutex& eap_entry::cancel_mutex()
+{
+    auto* mutex = cancel_mutex_.load(std::memory_order_acquire);
+    if (mutex != nullptr)
+        return *mutex;
+    auto made = std::make_unique<std::recursive_mutex>();
+    if (cancel_mutex_.compare_exchange_strong(mutex, made.get(), std::memory_order_acq_rel,
+                                              std::memory_order_acquire))
+        return *made.release();
+    return *mutex; // another request_cancel made it first
 }
 
 void eap_entry::end() noexcept
@@ -172,12 +184,12 @@ void eap_entry::end() noexcept
     }
 }
 
-std::shared_ptr<eap_entry> eap_entry::start(const std::shared_ptr<eap_table>& table, std::any userState,
-                                            boost::asio::any_io_executor cancel_executor)
+eap_entry_ptr eap_entry::start(const std::shared_ptr<eap_table>& table, std::any userState,
+                               cancel_executor_ref cancel_executor)
 {
-    auto entry = std::make_shared<eap_entry>(table, table ? user_state_key::of(userState)
-                                                          : user_state_key(nullptr, std::any(), 0),
-                                             std::move(cancel_executor));
+    eap_entry_ptr entry(new eap_entry(
+        table, table ? user_state_key::of(userState) : user_state_key(nullptr, std::any(), 0),
+        std::move(cancel_executor)));
     if (table)
         table->insert(*entry);
     try {
@@ -201,18 +213,19 @@ boost::asio::cancellation_slot eap_entry::slot() noexcept
 bool eap_entry::finish() noexcept
 {
     const bool cancel_was_requested = (state_.fetch_or(finished, std::memory_order_acq_rel) & cancel_requested) != 0;
-    boost::asio::any_io_executor executor; // released after the lock
+    cancel_executor_ref executor; // released after the lock
     if (cancel_was_requested) {
         // A cancellation may be copying the executor or emitting right now;
-        // the lock waits for it. Later ones see finished and do nothing.
-        std::lock_guard lock(mutex_);
-        executor = std::exchange(cancel_executor_, boost::asio::any_io_executor());
+        // the lock (made before cancel_requested was set) waits for it.
+        // Later ones see finished and do nothing.
+        std::lock_guard lock(*cancel_mutex_.load(std::memory_order_acquire));
+        executor = std::exchange(cancel_executor_, cancel_executor_ref());
     } else {
         // No cancellation has started, and none will touch the executor now
         // that finished is set. The operation's executor may be a strand of
         // an io_context that user code destroys once the completion has run;
         // the entry, which may live on a little longer, must not keep it.
-        executor = std::exchange(cancel_executor_, boost::asio::any_io_executor());
+        executor = std::exchange(cancel_executor_, cancel_executor_ref());
     }
     if (table_)
         table_->remove(*this);
@@ -223,16 +236,16 @@ bool eap_entry::request_cancel()
 {
     boost::asio::any_io_executor executor;
     {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(cancel_mutex());
         const auto previous = state_.fetch_or(cancel_requested, std::memory_order_acq_rel);
         if ((previous & finished) != 0)
             return false;
         if ((previous & cancel_requested) != 0)
             return true;
-        executor = cancel_executor_;
+        executor = cancel_executor_.get();
     }
     if (executor) {
-        boost::asio::dispatch(executor, [self = shared_from_this()] { self->emit_cancellation(); });
+        boost::asio::dispatch(executor, [self = eap_entry_ptr(this)] { self->emit_cancellation(); });
     } else {
         emit_cancellation();
     }
@@ -243,7 +256,7 @@ void eap_entry::emit_cancellation()
 {
     // Held while emitting, so that the operation cannot finish (and its
     // handler free what the slot's cancellation handler refers to) halfway.
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(cancel_mutex());
     if ((state_.load(std::memory_order_acquire) & finished) == 0)
         signal_.emit(boost::asio::cancellation_type::terminal);
 }
@@ -276,7 +289,9 @@ void eap_table::insert(eap_entry& entry)
                                 "each operation in flight needs its own userState.",
                                 "userState");
     }
-    if (size_ + 1 > buckets_.size()) {
+    // Two entries per bucket on average: a pointer per operation in flight
+    // is all the table costs.
+    if (size_ + 1 > 2 * buckets_.size()) {
         // Grown before anything is linked, so that a failed allocation
         // leaves the table as it was.
         std::vector<eap_entry*> grown(std::max<std::size_t>(8, buckets_.size() * 2), nullptr);
@@ -315,11 +330,12 @@ void eap_table::remove(eap_entry& entry) noexcept
 bool eap_table::cancel(const std::any& userState)
 {
     const auto key = user_state_key::lookup(userState);
-    std::shared_ptr<eap_entry> entry;
+    eap_entry_ptr entry;
     {
         std::lock_guard lock(mutex_);
-        if (eap_entry* found = find_locked(key))
-            entry = found->weak_from_this().lock();
+        // An entry is in the table only while its handler holds it, so it is
+        // alive here.
+        entry = find_locked(key);
         if (!entry)
             return false;
     }
@@ -341,14 +357,13 @@ std::size_t eap_table::size() const
 
 void eap_table::cancel_all()
 {
-    std::vector<std::shared_ptr<eap_entry>> entries;
+    std::vector<eap_entry_ptr> entries;
     {
         std::lock_guard lock(mutex_);
         entries.reserve(size_);
         for (eap_entry* head : buckets_)
             for (eap_entry* e = head; e != nullptr; e = e->next_in_bucket_)
-                if (auto entry = e->weak_from_this().lock())
-                    entries.push_back(std::move(entry));
+                entries.emplace_back(e);
     }
     for (const auto& entry : entries)
         entry->request_cancel();

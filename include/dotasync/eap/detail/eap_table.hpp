@@ -13,6 +13,9 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 
 #include <any>
 #include <atomic>
@@ -21,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <type_traits>
 #include <typeindex>
 #include <unordered_map>
 #include <utility>
@@ -84,15 +88,54 @@ using user_state_key_maker = user_state_key (*)(const std::any& state);
 bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker);
 
 class eap_table;
+class eap_entry;
+using eap_entry_ptr = boost::intrusive_ptr<eap_entry>;
+
+// Where an operation's cancellation is emitted, in as little room as the
+// common case allows: an io_context's executor as a pointer to the
+// io_context, any other executor as an any_io_executor of its own.
+class cancel_executor_ref {
+public:
+    cancel_executor_ref() noexcept = default;
+
+    template <class Executor>
+    explicit cancel_executor_ref(const Executor& executor)
+    {
+        if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
+            io_ = &executor.context();
+        } else {
+            boost::asio::any_io_executor any(executor);
+            if (const auto* io = any.target<boost::asio::io_context::executor_type>())
+                io_ = &io->context();
+            else if (any)
+                other_ = std::make_unique<boost::asio::any_io_executor>(std::move(any));
+        }
+    }
+
+    explicit operator bool() const noexcept { return io_ != nullptr || other_ != nullptr; }
+
+    boost::asio::any_io_executor get() const
+    {
+        if (io_ != nullptr)
+            return io_->get_executor();
+        return other_ ? *other_ : boost::asio::any_io_executor();
+    }
+
+private:
+    boost::asio::io_context* io_ = nullptr;
+    std::unique_ptr<boost::asio::any_io_executor> other_;
+};
 
 // One EAP operation from start to completion. It does what an
 // AsyncOperation does (captures the context, calls its OperationStarted and
 // OperationCompleted once each, posts the completion through it) without
 // being one, so that an operation costs one allocation and a completion on
 // a StrandSynchronizationContext none.
-class eap_entry : public std::enable_shared_from_this<eap_entry> {
+// Counted intrusively: an operation in flight is one allocation, without a
+// shared_ptr control block beside it.
+class eap_entry : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
 public:
-    eap_entry(std::shared_ptr<eap_table> table, user_state_key key, boost::asio::any_io_executor cancel_executor);
+    eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor);
     // Ends the operation if nothing else has.
     ~eap_entry();
 
@@ -104,8 +147,8 @@ public:
     // one when there is none) and calls its OperationStarted(). Throws
     // ArgumentException (InvalidOperationException for an empty userState)
     // when the state is already in flight.
-    static std::shared_ptr<eap_entry> start(const std::shared_ptr<eap_table>& table, std::any userState,
-                                            boost::asio::any_io_executor cancel_executor);
+    static eap_entry_ptr start(const std::shared_ptr<eap_table>& table, std::any userState,
+                               cancel_executor_ref cancel_executor);
 
     // The slot the operation's handler exposes; not connected for an
     // untracked operation, which nobody can cancel.
@@ -139,27 +182,31 @@ private:
 
     void emit_cancellation();
 
+    // finished and cancel_requested bits. An operation nobody cancels only
+    // ever sets finished, with one atomic operation and no lock. First, so
+    // that it shares a word with the reference count.
+    static constexpr unsigned finished = 1;
+    static constexpr unsigned cancel_requested = 2;
+    std::atomic<unsigned> state_{0};
     std::shared_ptr<eap_table> table_;
     user_state_key key_;
     // Where the cancellation signal is emitted: the operation's I/O executor,
     // since Asio cancellation slots are not thread-safe. Empty when the
     // initiation did not tell; the signal is then emitted on the calling
     // thread.
-    boost::asio::any_io_executor cancel_executor_;
+    cancel_executor_ref cancel_executor_;
     // The captured context, held until the operation ends.
     std::shared_ptr<SynchronizationContext> context_;
     std::any user_state_;
-    // finished and cancel_requested bits. An operation nobody cancels only
-    // ever sets finished, with one atomic operation and no lock.
-    static constexpr unsigned finished = 1;
-    static constexpr unsigned cancel_requested = 2;
-    std::atomic<unsigned> state_{0};
     // Taken by the cancellation paths only: by request_cancel and by the
     // emission, and by finish() once cancellation was requested, so that the
     // operation cannot finish halfway through an emission. Recursive because
     // emitting may, for an operation that completes inside its cancellation
-    // handler, run finish() on the same thread.
-    std::recursive_mutex mutex_;
+    // handler, run finish() on the same thread. Made by the first
+    // request_cancel, before it sets cancel_requested, so that operations
+    // nobody cancels do not carry one.
+    std::recursive_mutex& cancel_mutex();
+    std::atomic<std::recursive_mutex*> cancel_mutex_{nullptr};
     boost::asio::cancellation_signal signal_;
     // The next entry in the table's bucket, guarded by the table's mutex.
     eap_entry* next_in_bucket_ = nullptr;

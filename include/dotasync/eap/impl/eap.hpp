@@ -88,7 +88,7 @@ struct eap_delivery {
     Callback callback;
     AsyncCompletedEventArgs done;
     Values values;
-    std::shared_ptr<eap_entry> entry;
+    eap_entry_ptr entry;
 
     void operator()()
     {
@@ -109,7 +109,7 @@ class eap_handler<Callback, R(Args...)> {
 public:
     using cancellation_slot_type = boost::asio::cancellation_slot;
 
-    eap_handler(std::shared_ptr<eap_entry> entry, Callback callback)
+    eap_handler(eap_entry_ptr entry, Callback callback)
         : entry_(std::move(entry)), callback_(std::move(callback))
     {
     }
@@ -141,7 +141,7 @@ public:
 private:
     template <class First, class... Rest>
         requires completion::has_error_channel
-    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, First&& channel, Rest&&... rest)
+    void deliver(eap_entry_ptr entry, bool cancel_requested, First&& channel, Rest&&... rest)
     {
         std::exception_ptr error;
         if (!(cancel_requested && completion::is_cancellation(channel)))
@@ -151,12 +151,12 @@ private:
 
     template <class... Vs>
         requires(!completion::has_error_channel)
-    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, Vs&&... vs)
+    void deliver(eap_entry_ptr entry, bool cancel_requested, Vs&&... vs)
     {
         post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
     }
 
-    void post(std::shared_ptr<eap_entry> entry, std::exception_ptr error, bool cancelled, values_type values)
+    void post(eap_entry_ptr entry, std::exception_ptr error, bool cancelled, values_type values)
     {
         auto& target = *entry;
         eap_delivery<Callback, values_type> delivery{
@@ -176,15 +176,17 @@ private:
         entry->end();
     }
 
-    std::shared_ptr<eap_entry> entry_;
+    eap_entry_ptr entry_;
     Callback callback_;
 };
 
 struct eap_access {
     template <class Callback, class Initiation>
-    static std::shared_ptr<eap_entry> start(eap<Callback>& token, const Initiation& initiation)
+    static eap_entry_ptr start(eap<Callback>& token, const Initiation& initiation)
     {
-        return eap_entry::start(token.table_, std::move(token.user_state_), cancel_executor(initiation));
+        // Only an operation in a table can be cancelled.
+        return eap_entry::start(token.table_, std::move(token.user_state_),
+                                token.table_ ? cancel_executor(initiation) : cancel_executor_ref());
     }
 
     template <class Callback>
@@ -196,11 +198,11 @@ struct eap_access {
     // The executor the operation runs on, when the initiation names one that
     // an any_io_executor can hold.
     template <class Initiation>
-    static boost::asio::any_io_executor cancel_executor(const Initiation& initiation)
+    static cancel_executor_ref cancel_executor(const Initiation& initiation)
     {
         if constexpr (requires { initiation.get_executor(); }) {
             if constexpr (std::is_convertible_v<decltype(initiation.get_executor()), boost::asio::any_io_executor>)
-                return initiation.get_executor();
+                return cancel_executor_ref(initiation.get_executor());
         }
         return {};
     }
