@@ -31,7 +31,8 @@
 // end() on an unfinished operation, called on the only thread that could run
 // its completion, throws InvalidOperationException rather than wait for ever
 // (the sync-over-async deadlock), and leaves the result endable. Detected: the
-// operation completes on a strand and end() runs inside that strand; or it
+// operation completes on a strand (a StrandSynchronizationContext's executor
+// included) and end() runs inside that strand; or it
 // completes on an io_context created with concurrency hint 1 (or an unsafe
 // hint) and end() runs on that io_context's thread. The executor is the one
 // the initiating function exposes (an I/O object's, co_spawn's, a
@@ -48,7 +49,9 @@
 // as .NET reports unobserved task exceptions.
 //
 // Thread-safety: an apm token is a value; copy it freely. end() may be called
-// from any thread, once per result.
+// from any thread, once per result: a second end() that follows the first is
+// refused, but two end() calls racing each other on one result are not
+// always told apart.
 #ifndef DOTASYNC_CORE_APM_TOKEN_HPP
 #define DOTASYNC_CORE_APM_TOKEN_HPP
 
