@@ -10,6 +10,8 @@
 //     after the other and then waited for: BeginInvoke each then EndInvoke
 //     each, against asio::post of each call with a countdown, and against
 //     std::async. Throughput is items_per_second.
+#include "support/scenario_support.hpp"
+
 #include <dotasync/apm/delegate.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -23,17 +25,13 @@
 #include <vector>
 
 namespace asio = boost::asio;
+using dotasync_bench::work;
 
 namespace {
 
 constexpr int batch = 256;
 // std::async makes one thread per call, so a smaller batch keeps a run short.
 constexpr int async_batch = 32;
-
-int work(int x) noexcept
-{
-    return x + 1;
-}
 
 void delegate_roundtrip_dotasync(benchmark::State& state)
 {

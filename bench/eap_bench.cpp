@@ -11,6 +11,8 @@
 //
 // Each iteration is one operation. The cost of an extra subscriber is the
 // slope between the 1- and 8-subscriber runs.
+#include "support/scenario_support.hpp"
+
 #include <dotasync/core/event.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/eap.hpp>
@@ -30,6 +32,7 @@
 
 namespace asio = boost::asio;
 using dotasync::AsyncCompletedEventArgs;
+using dotasync_bench::current_context_scope;
 
 namespace {
 
@@ -50,18 +53,6 @@ public:
 private:
     asio::io_context::executor_type ex_;
     dotasync::eap_operations operations_;
-};
-
-// Sets the calling thread's current context for the lifetime of the scope.
-class current_context_scope {
-public:
-    explicit current_context_scope(std::shared_ptr<dotasync::SynchronizationContext> context)
-    {
-        dotasync::SynchronizationContext::SetSynchronizationContext(std::move(context));
-    }
-    ~current_context_scope() { dotasync::SynchronizationContext::SetSynchronizationContext(nullptr); }
-    current_context_scope(const current_context_scope&) = delete;
-    current_context_scope& operator=(const current_context_scope&) = delete;
 };
 
 void eap_strand_dotasync(benchmark::State& state)

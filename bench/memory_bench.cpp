@@ -27,6 +27,7 @@
 //
 // Results are the counters bytes_per_op and allocs_per_op.
 #include "support/heap_counter.hpp"
+#include "support/scenario_support.hpp"
 
 #include <dotasync/apm/delegate.hpp>
 #include <dotasync/core/apm_token.hpp>
@@ -58,8 +59,10 @@
 #include <vector>
 
 namespace asio = boost::asio;
+using dotasync_bench::current_context_scope;
 using dotasync_bench::heap_scope;
 using dotasync_bench::heap_totals;
+using dotasync_bench::work;
 
 namespace {
 
@@ -87,18 +90,6 @@ void cancel_all(std::vector<asio::steady_timer>& timers)
     for (auto& t : timers)
         t.cancel();
 }
-
-// Sets the calling thread's current context for the lifetime of the scope.
-class current_context_scope {
-public:
-    explicit current_context_scope(std::shared_ptr<dotasync::SynchronizationContext> context)
-    {
-        dotasync::SynchronizationContext::SetSynchronizationContext(std::move(context));
-    }
-    ~current_context_scope() { dotasync::SynchronizationContext::SetSynchronizationContext(nullptr); }
-    current_context_scope(const current_context_scope&) = delete;
-    current_context_scope& operator=(const current_context_scope&) = delete;
-};
 
 void mem_apm_timer_dotasync(benchmark::State& state)
 {
@@ -224,11 +215,6 @@ void allocs_apm_immediate_raw(benchmark::State& state)
         asio::post(io, [&done] { ++done; });
         io.poll_one();
     });
-}
-
-int work(int x) noexcept
-{
-    return x + 1;
 }
 
 void allocs_delegate_dotasync(benchmark::State& state)

@@ -9,6 +9,8 @@
 //     same thread.
 //   tap_use_future_pinned/{dotasync,raw}: the same on the default runtime's
 //     executor, whose threads share the one core.
+#include "support/scenario_support.hpp"
+
 #include <dotasync/tap/task.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -25,13 +27,9 @@
 
 namespace asio = boost::asio;
 using dotasync::Task;
+using dotasync_bench::work;
 
 namespace {
-
-int work(int x) noexcept
-{
-    return x + 1;
-}
 
 asio::awaitable<void> await_from_result(benchmark::State& state)
 {
