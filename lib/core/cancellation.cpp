@@ -5,11 +5,13 @@
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <mutex>
@@ -29,6 +31,18 @@ namespace detail {
 // after the callback returns (an orphan).
 struct cancellation_node {
     explicit cancellation_node(std::function<void()> f) : callback(std::move(f)) {}
+
+    // Nodes come and go with operations (with_cancellation registers one per
+    // operation), so they take their memory where Asio takes an operation's:
+    // from the per-thread recycling cache of a thread that runs an io_context.
+    static void* operator new(std::size_t)
+    {
+        return boost::asio::recycling_allocator<cancellation_node>().allocate(1);
+    }
+    static void operator delete(void* p) noexcept
+    {
+        boost::asio::recycling_allocator<cancellation_node>().deallocate(static_cast<cancellation_node*>(p), 1);
+    }
 
     std::function<void()> callback;
     cancellation_node* prev = nullptr;

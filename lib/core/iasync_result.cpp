@@ -1,15 +1,19 @@
 #include <dotasync/core/detail/apm_result.hpp>
 
 #include <dotasync/core/exceptions.hpp>
+// The probe recognises the executor of a StrandSynchronizationContext inside
+// an any_io_executor; only this file needs the type, not the core headers.
+#include <dotasync/threading/detail/strand_context_executor.hpp>
 
+#include <boost/asio/detail/call_stack.hpp>
 #include <boost/asio/detail/scheduler.hpp>
+#include <boost/asio/detail/strand_executor_service.hpp>
+
+#include <array>
 
 namespace dotasync::detail {
 
 namespace {
-
-// The result whose initiating function is running on this thread, if any.
-thread_local const apm_result_base* initiating_result = nullptr;
 
 void signal(ManualResetEvent& handle) noexcept
 {
@@ -20,17 +24,92 @@ void signal(ManualResetEvent& handle) noexcept
     }
 }
 
+// What the APM core keeps per thread, in one trivially destructible object so
+// that it stays readable while the thread exits.
+//
+// The result memory cache: a few blocks are enough. Results that are begun
+// and ended one after the other reuse the same one or two, and a thread that
+// keeps many results pending gains nothing from more. Results of different
+// signatures differ in size and a block is reused only for its own size, so a
+// full cache gives up its blocks in turn for new ones: blocks of a size no
+// longer in use cannot occupy it for good.
+struct thread_state {
+    struct block {
+        void* memory = nullptr;
+        std::size_t size = 0;
+    };
+
+    // The result whose initiating function is running on this thread, if any.
+    const apm_result_base* initiating_result = nullptr;
+    std::array<block, 4> blocks{};
+    std::size_t next_evicted = 0;
+    bool cleanup_registered = false;
+    bool closed = false;
+};
+
+// Every operation reads this state several times; the initial-exec model
+// reaches it with one instruction instead of a call to __tls_get_addr each
+// time. The object is a few dozen bytes, well within the static TLS space
+// the C library keeps for shared objects.
+[[gnu::tls_model("initial-exec")]] thread_local thread_state this_thread;
+
+// Returns the cached blocks to the global allocator when the thread exits.
+struct result_memory_cleanup {
+    ~result_memory_cleanup()
+    {
+        this_thread.closed = true;
+        for (auto& b : this_thread.blocks)
+            if (b.memory != nullptr)
+                ::operator delete(std::exchange(b.memory, nullptr), b.size);
+    }
+};
+
+thread_local result_memory_cleanup cleanup;
+
 } // namespace
 
-apm_result_base::apm_result_base(AsyncCallback callback, std::any state, const void* owner,
-                                 const void* method) noexcept
-    : callback_(std::move(callback)), state_(std::move(state)), owner_(owner), method_(method)
+void* allocate_result_memory(std::size_t size)
 {
+    thread_state& state = this_thread;
+    if (!state.closed)
+        for (auto& b : state.blocks)
+            if (b.memory != nullptr && b.size == size)
+                return std::exchange(b.memory, nullptr);
+    return ::operator new(size);
+}
+
+void deallocate_result_memory(void* memory, std::size_t size) noexcept
+{
+    thread_state& state = this_thread;
+    if (state.closed) {
+        ::operator delete(memory, size);
+        return;
+    }
+    if (!state.cleanup_registered) {
+        state.cleanup_registered = true;
+        static_cast<void>(&cleanup);
+    }
+    for (auto& b : state.blocks) {
+        if (b.memory == nullptr) {
+            b = {memory, size};
+            return;
+        }
+    }
+    auto& evicted = state.blocks[state.next_evicted];
+    state.next_evicted = (state.next_evicted + 1) % state.blocks.size();
+    ::operator delete(evicted.memory, evicted.size);
+    evicted = {memory, size};
 }
 
 apm_result_base::~apm_result_base()
 {
     delete wait_handle_.load(std::memory_order_acquire);
+}
+
+const std::any& apm_result_base::AsyncState() const
+{
+    static const std::any none;
+    return none;
 }
 
 WaitHandle& apm_result_base::AsyncWaitHandle() const
@@ -45,38 +124,43 @@ WaitHandle& apm_result_base::AsyncWaitHandle() const
     // Completion stores the flag and then reads the handle; this reads the flag
     // after publishing the handle. With both sequentially consistent, at least
     // one side sees the other, so the handle is never left unsignalled.
-    if (state_flag_.load(std::memory_order_seq_cst) != 0)
+    if ((flags_.load(std::memory_order_seq_cst) & completed_flag) != 0)
         signal(*handle);
     return *handle;
 }
 
-apm_result_base& apm_result_base::checked(const IAsyncResultPtr& ar, const void* owner,
-                                          const void* method)
+void apm_result_base::throw_null_result()
 {
-    if (!ar)
-        throw ArgumentNullException("asyncResult");
-    auto* result = dynamic_cast<apm_result_base*>(ar.get());
-    if (result == nullptr || result->owner_ != owner || result->method_ != method)
-        throw InvalidOperationException(
-            "The IAsyncResult was not returned by the asynchronous operation this End method ends.");
-    return *result;
+    throw ArgumentNullException("asyncResult");
 }
 
-void apm_result_base::end_and_wait()
+void apm_result_base::throw_not_begun_here()
 {
-    if (ended_.load(std::memory_order_acquire))
-        throw InvalidOperationException("End was already called for this asynchronous operation.");
-    if (!IsCompleted()) {
-        switch (completion_executor_.check()) {
-        case completion_executor_probe::verdict::may_complete:
-            break;
-        case completion_executor_probe::verdict::inside_strand:
-            throw InvalidOperationException(
-                "End was called inside the strand that must run this operation's completion, before the "
-                "operation finished: the wait would never end, because the strand cannot run the completion "
-                "while this call blocks it. Call End from the AsyncCallback, from a thread outside the strand, "
-                "or co_await the operation instead.");
-        case completion_executor_probe::verdict::inside_single_threaded_context:
+    throw InvalidOperationException(
+        "The IAsyncResult was not returned by the asynchronous operation this End method ends.");
+}
+
+void apm_result_base::throw_ended_twice()
+{
+    throw InvalidOperationException("End was already called for this asynchronous operation.");
+}
+
+void apm_result_base::end_and_wait_slow()
+{
+    const std::uint32_t seen = flags_.load(std::memory_order_acquire);
+    if ((seen & ended_flag) != 0)
+        throw_ended_twice();
+    if ((seen & completed_flag) == 0) {
+        const auto verdict = completion_executor_.check();
+        // The probe's pointer is only meaningful while the operation is
+        // pending; a completion that slipped in meanwhile makes the wait safe.
+        if (verdict != completion_executor_probe::verdict::may_complete && !IsCompleted()) {
+            if (verdict == completion_executor_probe::verdict::inside_strand)
+                throw InvalidOperationException(
+                    "End was called inside the strand that must run this operation's completion, before the "
+                    "operation finished: the wait would never end, because the strand cannot run the "
+                    "completion while this call blocks it. Call End from the AsyncCallback, from a thread "
+                    "outside the strand, or co_await the operation instead.");
             throw InvalidOperationException(
                 "End was called on the thread that runs the single-threaded io_context this operation "
                 "completes on, before the operation finished: the wait would never end, because no other "
@@ -84,8 +168,8 @@ void apm_result_base::end_and_wait()
                 "another thread, or co_await the operation instead.");
         }
     }
-    if (ended_.exchange(true, std::memory_order_acq_rel))
-        throw InvalidOperationException("End was already called for this asynchronous operation.");
+    if ((flags_.fetch_or(ended_flag, std::memory_order_acq_rel) & ended_flag) != 0)
+        throw_ended_twice();
     wait_for_completion();
 }
 
@@ -93,8 +177,9 @@ void apm_result_base::wait_for_completion() const noexcept
 {
     // A futex wait on the completion flag: End blocks without creating a
     // wait handle, so results that are only ended never allocate one.
-    while (state_flag_.load(std::memory_order_acquire) == 0)
-        state_flag_.wait(0, std::memory_order_acquire);
+    for (std::uint32_t seen = flags_.load(std::memory_order_acquire); (seen & completed_flag) == 0;
+         seen = flags_.load(std::memory_order_acquire))
+        flags_.wait(seen, std::memory_order_acquire);
 }
 
 std::exception_ptr apm_result_base::abandoned_error() noexcept
@@ -104,27 +189,25 @@ std::exception_ptr apm_result_base::abandoned_error() noexcept
         "because the executor that would have run it was shut down."));
 }
 
-void apm_result_base::publish(const IAsyncResultPtr& self, bool failed, bool run_callback)
+void apm_result_base::publish(std::uint32_t outcome) noexcept
 {
-    completed_synchronously_.store(initiating_result == this, std::memory_order_relaxed);
-    failed_ = failed;
-    state_flag_.store(1, std::memory_order_seq_cst);
-    state_flag_.notify_all();
+    if (this_thread.initiating_result == this)
+        outcome |= completed_synchronously_flag;
+    flags_.fetch_or(completed_flag | outcome, std::memory_order_seq_cst);
+    flags_.notify_all();
     if (ManualResetEvent* handle = wait_handle_.load(std::memory_order_seq_cst))
         signal(*handle);
-    if (run_callback && callback_)
-        callback_(self);
+}
+
+void apm_result_base::run_callback(const IAsyncResultPtr&)
+{
+    // A result without extras has no callback.
 }
 
 apm_result_base::initiation_scope::initiation_scope(const apm_result_base& result) noexcept
-    : previous_(initiating_result)
+    : slot_(&this_thread.initiating_result), previous_(*slot_)
 {
-    initiating_result = &result;
-}
-
-apm_result_base::initiation_scope::~initiation_scope()
-{
-    initiating_result = previous_;
+    *slot_ = &result;
 }
 
 namespace {
@@ -142,32 +225,75 @@ bool runs_on_one_thread(boost::asio::execution_context& context) noexcept
     }
 }
 
-// Tells, for each kind of executor the probe keeps, whether the calling
-// thread is the only one that could run it.
-struct probe_visitor {
-    using verdict = completion_executor_probe::verdict;
+using strand_impl = boost::asio::detail::strand_executor_service::strand_impl;
+using strand_impl_ptr = boost::asio::detail::strand_executor_service::implementation_type;
 
-    verdict operator()(std::monostate) const noexcept { return verdict::may_complete; }
-
-    verdict operator()(const completion_executor_probe::io_executor& executor) const noexcept
-    {
-        return executor.running_in_this_thread() && runs_on_one_thread(executor.context())
-                   ? verdict::inside_single_threaded_context
-                   : verdict::may_complete;
-    }
-
-    template <class Strand>
-    verdict operator()(const Strand& strand) const noexcept
-    {
-        return strand.running_in_this_thread() ? verdict::inside_strand : verdict::may_complete;
-    }
+// A strand keeps its implementation, the object Asio's call stack records
+// while the strand runs, in a private member and offers no accessor. The
+// language lets an explicit instantiation name a private member, so the
+// template below, instantiated once per strand type, defines a function that
+// returns a pointer to that member: the one way to reach it without copying
+// the strand.
+struct io_strand_impl {
+    using type = strand_impl_ptr completion_executor_probe::io_strand::*;
 };
+struct any_strand_impl {
+    using type = strand_impl_ptr completion_executor_probe::any_strand::*;
+};
+io_strand_impl::type impl_member(io_strand_impl) noexcept;
+any_strand_impl::type impl_member(any_strand_impl) noexcept;
+
+template <class Tag, typename Tag::type Member>
+struct private_impl_member {
+    friend typename Tag::type impl_member(Tag) noexcept { return Member; }
+};
+
+template struct private_impl_member<io_strand_impl, &completion_executor_probe::io_strand::impl_>;
+template struct private_impl_member<any_strand_impl, &completion_executor_probe::any_strand::impl_>;
 
 } // namespace
 
+const void* completion_executor_probe::strand_identity(const io_strand& strand) noexcept
+{
+    return (strand.*impl_member(io_strand_impl{})).get();
+}
+
+const void* completion_executor_probe::strand_identity(const any_strand& strand) noexcept
+{
+    return (strand.*impl_member(any_strand_impl{})).get();
+}
+
+void completion_executor_probe::capture_any(const boost::asio::any_io_executor& executor) noexcept
+{
+    if (const auto* io = executor.target<io_executor>())
+        capture(*io);
+    else if (const auto* strand = executor.target<io_strand>())
+        capture(*strand);
+    else if (const auto* any = executor.target<any_strand>())
+        capture(*any);
+    else if (const auto* context = executor.target<strand_context_executor<any_strand>>())
+        capture(*context);
+}
+
 completion_executor_probe::verdict completion_executor_probe::check() const noexcept
 {
-    return std::visit(probe_visitor{}, executor_);
+    const auto address = target_ & ~kind_mask;
+    switch (static_cast<kind>(target_ & kind_mask)) {
+    case kind::context: {
+        auto& context = *reinterpret_cast<boost::asio::io_context*>(address);
+        return context.get_executor().running_in_this_thread() && runs_on_one_thread(context)
+                   ? verdict::inside_single_threaded_context
+                   : verdict::may_complete;
+    }
+    case kind::strand:
+        return boost::asio::detail::call_stack<strand_impl>::contains(reinterpret_cast<strand_impl*>(address)) !=
+                       nullptr
+                   ? verdict::inside_strand
+                   : verdict::may_complete;
+    case kind::none:
+        break;
+    }
+    return verdict::may_complete;
 }
 
 } // namespace dotasync::detail

@@ -2,6 +2,7 @@
 
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/logging.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
 
 #include <atomic>
 #include <exception>
@@ -78,37 +79,25 @@ void AsyncOperation::Post(SendOrPostCallback d, std::any arg)
 
 void AsyncOperation::PostOperationCompleted(SendOrPostCallback d, std::any arg)
 {
-    auto handoff = std::make_shared<completion_handoff>();
-    std::shared_ptr<dotasync::SynchronizationContext> context;
-    {
-        std::lock_guard lock(mutex_);
-        verify_not_completed();
-        if (!d)
-            throw ArgumentNullException("d");
-        // Posted before the operation ends, so that a context counting
-        // operations has the callback queued before the count can drop to zero.
-        context_->Post(
-            [d = std::move(d), handoff](const std::any& state) {
-                handoff->wait();
-                d(state);
-            },
-            std::move(arg));
-        completed_ = true;
-        context = std::move(context_);
+    std::lock_guard lock(mutex_);
+    verify_not_completed();
+    if (!d)
+        throw ArgumentNullException("d");
+    struct call {
+        SendOrPostCallback d;
+        std::any arg;
+        void operator()() { d(arg); }
+    } completion{std::move(d), std::move(arg)};
+    try {
+        if (!detail::try_post_operation_completed(context_, completion))
+            detail::post_operation_completed(context_, std::move(completion.d), std::move(completion.arg));
+    } catch (...) {
+        // The operation has ended once the context has been let go, even if
+        // the context's OperationCompleted threw.
+        completed_ = !context_;
+        throw;
     }
-
-    // Whatever OperationCompleted does, the reference goes and the callback
-    // is let through.
-    struct release_on_exit {
-        std::shared_ptr<dotasync::SynchronizationContext>& context;
-        completion_handoff& handoff;
-        ~release_on_exit()
-        {
-            context.reset();
-            handoff.release();
-        }
-    } release{context, *handoff};
-    context->OperationCompleted();
+    completed_ = true;
 }
 
 void AsyncOperation::OperationCompleted()
@@ -122,6 +111,38 @@ void AsyncOperation::OperationCompleted()
     }
     context->OperationCompleted();
 }
+
+namespace detail {
+
+void post_operation_completed(std::shared_ptr<dotasync::SynchronizationContext>& context, SendOrPostCallback d,
+                              std::any arg)
+{
+    auto handoff = std::make_shared<completion_handoff>();
+    // Posted before the operation ends, so that a context counting
+    // operations has the callback queued before the count can drop to zero.
+    context->Post(
+        [d = std::move(d), handoff](const std::any& state) {
+            handoff->wait();
+            d(state);
+        },
+        std::move(arg));
+    auto held = std::move(context);
+
+    // Whatever OperationCompleted does, the reference goes and the callback
+    // is let through.
+    struct release_on_exit {
+        std::shared_ptr<dotasync::SynchronizationContext>& context;
+        completion_handoff& handoff;
+        ~release_on_exit()
+        {
+            context.reset();
+            handoff.release();
+        }
+    } release{held, *handoff};
+    held->OperationCompleted();
+}
+
+} // namespace detail
 
 std::shared_ptr<dotasync::SynchronizationContext> AsyncOperation::SynchronizationContext() const
 {

@@ -1,11 +1,13 @@
 #include <dotasync/eap/eap.hpp>
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/logging.hpp>
 
 #include <boost/asio/dispatch.hpp>
 
 #include <atomic>
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <shared_mutex>
@@ -145,24 +147,56 @@ bool register_user_state_key_maker(std::type_index type, user_state_key_maker ma
 
 // eap_entry
 
-eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key,
-                     boost::asio::any_io_executor cancel_executor)
+eap_entry::eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor)
     : table_(std::move(table)), key_(std::move(key)), cancel_executor_(std::move(cancel_executor))
 {
 }
 
-eap_entry::~eap_entry() = default;
-
-std::shared_ptr<eap_entry> eap_entry::start(const std::shared_ptr<eap_table>& table, std::any userState,
-                                            boost::asio::any_io_executor cancel_executor)
+eap_entry::~eap_entry()
 {
-    auto entry = std::make_shared<eap_entry>(table, table ? user_state_key::of(userState)
-                                                          : user_state_key(nullptr, std::any(), 0),
-                                             std::move(cancel_executor));
+    end();
+    delete cancel_mutex_.load(std::memory_order_acquire);
+}
+
+std::recursive_mutex& eap_entry::cancel_mutex()
+{
+    auto* mutex = cancel_mutex_.load(std::memory_order_acquire);
+    if (mutex != nullptr)
+        return *mutex;
+    auto made = std::make_unique<std::recursive_mutex>();
+    if (cancel_mutex_.compare_exchange_strong(mutex, made.get(), std::memory_order_acq_rel,
+                                              std::memory_order_acquire))
+        return *made.release();
+    return *mutex; // another request_cancel made it first
+}
+
+void eap_entry::end() noexcept
+{
+    // As AsyncOperation does: an operation that did not end otherwise still
+    // ends, so that a context counting operations is not kept waiting.
+    if (auto context = std::move(context_)) {
+        try {
+            context->OperationCompleted();
+        } catch (...) {
+            log_callback_exception("SynchronizationContext::OperationCompleted (EAP operation)",
+                                   std::current_exception());
+        }
+    }
+}
+
+eap_entry_ptr eap_entry::start(const std::shared_ptr<eap_table>& table, std::any userState,
+                               cancel_executor_ref cancel_executor)
+{
+    eap_entry_ptr entry(new eap_entry(
+        table, table ? user_state_key::of(userState) : user_state_key(nullptr, std::any(), 0),
+        std::move(cancel_executor)));
     if (table)
-        table->insert(entry);
+        table->insert(*entry);
     try {
-        entry->operation_ = AsyncOperationManager::CreateOperation(std::move(userState));
+        auto context = AsyncOperationManager::SynchronizationContext();
+        context->OperationStarted();
+        entry->context_ = std::move(context);
+        entry->user_state_ = std::move(userState);
     } catch (...) {
         if (table)
             table->remove(*entry);
@@ -178,36 +212,40 @@ boost::asio::cancellation_slot eap_entry::slot() noexcept
 
 bool eap_entry::finish() noexcept
 {
-    bool cancel_requested = false;
-    boost::asio::any_io_executor executor; // released after the lock
-    {
-        std::lock_guard lock(mutex_);
-        finished_ = true;
-        cancel_requested = cancel_requested_;
-        // The operation's executor may be a strand of an io_context that user
-        // code destroys once the completion has run; the entry, which may
-        // live on a little longer, must not keep it.
-        executor = std::exchange(cancel_executor_, boost::asio::any_io_executor());
+    const bool cancel_was_requested = (state_.fetch_or(finished, std::memory_order_acq_rel) & cancel_requested) != 0;
+    cancel_executor_ref executor; // released after the lock
+    if (cancel_was_requested) {
+        // A cancellation may be copying the executor or emitting right now;
+        // the lock (made before cancel_requested was set) waits for it.
+        // Later ones see finished and do nothing.
+        std::lock_guard lock(*cancel_mutex_.load(std::memory_order_acquire));
+        executor = std::exchange(cancel_executor_, cancel_executor_ref());
+    } else {
+        // No cancellation has started, and none will touch the executor now
+        // that finished is set. The operation's executor may be a strand of
+        // an io_context that user code destroys once the completion has run;
+        // the entry, which may live on a little longer, must not keep it.
+        executor = std::exchange(cancel_executor_, cancel_executor_ref());
     }
     if (table_)
         table_->remove(*this);
-    return cancel_requested;
+    return cancel_was_requested;
 }
 
 bool eap_entry::request_cancel()
 {
     boost::asio::any_io_executor executor;
     {
-        std::lock_guard lock(mutex_);
-        if (finished_)
+        std::lock_guard lock(cancel_mutex());
+        const auto previous = state_.fetch_or(cancel_requested, std::memory_order_acq_rel);
+        if ((previous & finished) != 0)
             return false;
-        if (cancel_requested_)
+        if ((previous & cancel_requested) != 0)
             return true;
-        cancel_requested_ = true;
-        executor = cancel_executor_;
+        executor = cancel_executor_.get();
     }
     if (executor) {
-        boost::asio::dispatch(executor, [self = shared_from_this()] { self->emit_cancellation(); });
+        boost::asio::dispatch(executor, [self = eap_entry_ptr(this)] { self->emit_cancellation(); });
     } else {
         emit_cancellation();
     }
@@ -218,8 +256,8 @@ void eap_entry::emit_cancellation()
 {
     // Held while emitting, so that the operation cannot finish (and its
     // handler free what the slot's cancellation handler refers to) halfway.
-    std::lock_guard lock(mutex_);
-    if (!finished_)
+    std::lock_guard lock(cancel_mutex());
+    if ((state_.load(std::memory_order_acquire) & finished) == 0)
         signal_.emit(boost::asio::cancellation_type::terminal);
 }
 
@@ -230,40 +268,76 @@ bool eap_entry::owner_alive() const noexcept
 
 // eap_table
 
-void eap_table::insert(const std::shared_ptr<eap_entry>& entry)
+eap_entry* eap_table::find_locked(const user_state_key& key) const noexcept
 {
-    std::lock_guard lock(mutex_);
-    if (entries_.try_emplace(entry->key_, entry).second)
-        return;
-    if (entry->key_.is_empty())
-        throw InvalidOperationException("An operation started without a userState is still in progress; "
-                                        "pass a unique userState to run several at once.");
-    throw ArgumentException("Another operation started with this userState is still in progress; "
-                            "each operation in flight needs its own userState.",
-                            "userState");
+    if (buckets_.empty())
+        return nullptr;
+    for (eap_entry* e = buckets_[key.hash() % buckets_.size()]; e != nullptr; e = e->next_in_bucket_)
+        if (e->key_ == key)
+            return e;
+    return nullptr;
 }
 
-void eap_table::remove(const eap_entry& entry) noexcept
+void eap_table::insert(eap_entry& entry)
 {
-    std::shared_ptr<eap_entry> removed; // released after the lock, as it may be the last reference
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(entry.key_);
-    if (it != entries_.end() && it->second.get() == &entry) {
-        removed = std::move(it->second);
-        entries_.erase(it);
+    if (find_locked(entry.key_) != nullptr) {
+        if (entry.key_.is_empty())
+            throw InvalidOperationException("An operation started without a userState is still in progress; "
+                                            "pass a unique userState to run several at once.");
+        throw ArgumentException("Another operation started with this userState is still in progress; "
+                                "each operation in flight needs its own userState.",
+                                "userState");
+    }
+    // Two entries per bucket on average: a pointer per operation in flight
+    // is all the table costs.
+    if (size_ + 1 > 2 * buckets_.size()) {
+        // Grown before anything is linked, so that a failed allocation
+        // leaves the table as it was.
+        std::vector<eap_entry*> grown(std::max<std::size_t>(8, buckets_.size() * 2), nullptr);
+        for (eap_entry* head : buckets_) {
+            while (head != nullptr) {
+                eap_entry* next = head->next_in_bucket_;
+                auto& bucket = grown[head->key_.hash() % grown.size()];
+                head->next_in_bucket_ = bucket;
+                bucket = head;
+                head = next;
+            }
+        }
+        buckets_.swap(grown);
+    }
+    auto& bucket = bucket_locked(entry.key_.hash());
+    entry.next_in_bucket_ = bucket;
+    bucket = &entry;
+    ++size_;
+}
+
+void eap_table::remove(eap_entry& entry) noexcept
+{
+    std::lock_guard lock(mutex_);
+    if (buckets_.empty())
+        return;
+    for (eap_entry** link = &bucket_locked(entry.key_.hash()); *link != nullptr; link = &(*link)->next_in_bucket_) {
+        if (*link == &entry) {
+            *link = entry.next_in_bucket_;
+            entry.next_in_bucket_ = nullptr;
+            --size_;
+            return;
+        }
     }
 }
 
 bool eap_table::cancel(const std::any& userState)
 {
     const auto key = user_state_key::lookup(userState);
-    std::shared_ptr<eap_entry> entry;
+    eap_entry_ptr entry;
     {
         std::lock_guard lock(mutex_);
-        auto it = entries_.find(key);
-        if (it == entries_.end())
+        // An entry is in the table only while its handler holds it, so it is
+        // alive here.
+        entry = find_locked(key);
+        if (!entry)
             return false;
-        entry = it->second;
     }
     return entry->request_cancel();
 }
@@ -272,23 +346,24 @@ bool eap_table::contains(const std::any& userState) const
 {
     const auto key = user_state_key::lookup(userState);
     std::lock_guard lock(mutex_);
-    return entries_.count(key) != 0;
+    return find_locked(key) != nullptr;
 }
 
 std::size_t eap_table::size() const
 {
     std::lock_guard lock(mutex_);
-    return entries_.size();
+    return size_;
 }
 
 void eap_table::cancel_all()
 {
-    std::vector<std::shared_ptr<eap_entry>> entries;
+    std::vector<eap_entry_ptr> entries;
     {
         std::lock_guard lock(mutex_);
-        entries.reserve(entries_.size());
-        for (const auto& [key, entry] : entries_)
-            entries.push_back(entry);
+        entries.reserve(size_);
+        for (eap_entry* head : buckets_)
+            for (eap_entry* e = head; e != nullptr; e = e->next_in_bucket_)
+                entries.emplace_back(e);
     }
     for (const auto& entry : entries)
         entry->request_cancel();

@@ -24,10 +24,30 @@ boost::asio::any_io_executor checked(boost::asio::any_io_executor executor)
 
 } // namespace
 
-StrandSynchronizationContext::StrandSynchronizationContext(boost::asio::any_io_executor executor)
-    : strand_(boost::asio::make_strand(checked(std::move(executor)))),
-      never_blocking_strand_(boost::asio::require(strand_, boost::asio::execution::blocking.never))
+StrandSynchronizationContext::strands StrandSynchronizationContext::make_strands(boost::asio::any_io_executor executor)
 {
+    if (const auto* io = executor.target<io_executor_type>()) {
+        // One strand seen through two executor types: the any_io_executor
+        // view shares the typed strand's implementation, so both serialise
+        // against each other.
+        auto typed = boost::asio::make_strand(*io);
+        return {strand_type(typed), boost::asio::require(typed, boost::asio::execution::blocking.never)};
+    }
+    return {boost::asio::make_strand(checked(std::move(executor))), std::nullopt};
+}
+
+StrandSynchronizationContext::StrandSynchronizationContext(boost::asio::any_io_executor executor)
+    : StrandSynchronizationContext(make_strands(std::move(executor)))
+{
+}
+
+StrandSynchronizationContext::StrandSynchronizationContext(strands made)
+    : strand_(std::move(made.strand)),
+      never_blocking_strand_(boost::asio::require(strand_, boost::asio::execution::blocking.never)),
+      io_post_strand_(std::move(made.io_post_strand))
+{
+    if (io_post_strand_)
+        io_ = &io_post_strand_->get_inner_executor().context();
 }
 
 StrandSynchronizationContext::~StrandSynchronizationContext() = default;
@@ -51,7 +71,11 @@ void StrandSynchronizationContext::Post(SendOrPostCallback d, std::any state)
     if (!d)
         throw ArgumentNullException("d");
     auto callback = [d = std::move(d), state = std::move(state)] { d(state); };
-    never_blocking_strand_.execute(detail::context_function<decltype(callback)>(shared_self(), std::move(callback)));
+    if (io_post_strand_)
+        io_post_strand_->execute(detail::context_function<decltype(callback)>(shared_self(), std::move(callback)));
+    else
+        never_blocking_strand_.execute(
+            detail::context_function<decltype(callback)>(shared_self(), std::move(callback)));
 }
 
 void StrandSynchronizationContext::Send(SendOrPostCallback d, std::any state)
@@ -90,31 +114,45 @@ void StrandSynchronizationContext::Send(SendOrPostCallback d, std::any state)
 
 void StrandSynchronizationContext::OperationStarted()
 {
+    if (io_ != nullptr) {
+        // Each operation holds one unit of the io_context's work.
+        outstanding_.fetch_add(1, std::memory_order_acq_rel);
+        io_->get_executor().on_work_started();
+        return;
+    }
     std::lock_guard lock(work_mutex_);
-    if (outstanding_ == 0)
+    if (outstanding_.load(std::memory_order_relaxed) == 0)
         work_ = boost::asio::prefer(strand_.get_inner_executor(), boost::asio::execution::outstanding_work.tracked);
-    ++outstanding_;
+    outstanding_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void StrandSynchronizationContext::OperationCompleted()
 {
+    if (io_ != nullptr) {
+        end_counted_operation();
+        io_->get_executor().on_work_finished();
+        return;
+    }
     boost::asio::any_io_executor released;
     {
         std::lock_guard lock(work_mutex_);
-        if (outstanding_ == 0)
-            throw InvalidOperationException(
-                "OperationCompleted was called more often than OperationStarted on this context.");
-        if (--outstanding_ == 0)
+        end_counted_operation();
+        if (outstanding_.load(std::memory_order_relaxed) == 0)
             released = std::exchange(work_, boost::asio::any_io_executor());
     }
     // Releasing the work may let io_context::run() return; done outside the
     // lock because it can wake other threads.
 }
 
-std::size_t StrandSynchronizationContext::outstanding_operations() const
+void StrandSynchronizationContext::end_counted_operation()
 {
-    std::lock_guard lock(work_mutex_);
-    return outstanding_;
+    auto count = outstanding_.load(std::memory_order_relaxed);
+    do {
+        if (count == 0)
+            throw InvalidOperationException(
+                "OperationCompleted was called more often than OperationStarted on this context.");
+    } while (!outstanding_.compare_exchange_weak(count, count - 1, std::memory_order_acq_rel,
+                                                 std::memory_order_relaxed));
 }
 
 } // namespace dotasync

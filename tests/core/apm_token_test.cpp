@@ -2,6 +2,7 @@
 
 #include <dotasync/apm/delegate.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include "support/allocation_counter.hpp"
@@ -284,6 +285,57 @@ BOOST_AUTO_TEST_CASE(End_waits_without_creating_a_wait_handle)
     dotasync_test::allocation_scope ending;
     end<void(error_code)>(ar);
     BOOST_TEST(ending.count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Results_begun_and_ended_one_after_another_on_a_thread_reuse_their_memory)
+{
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    const auto begin_and_end = [&io] {
+        auto ar = asio::post(io, apm());
+        io.poll_one();
+        end<void()>(ar);
+    };
+    begin_and_end();
+    dotasync_test::allocation_scope repeated;
+    for (int i = 0; i < 100; ++i)
+        begin_and_end();
+    BOOST_TEST(repeated.count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(Results_of_other_signatures_do_not_stop_the_reuse)
+{
+    asio::io_context io;
+    auto work = asio::make_work_guard(io);
+    // Fills the thread's cache with blocks of another size.
+    {
+        std::vector<IAsyncResultPtr> others;
+        for (int i = 0; i < 8; ++i)
+            others.push_back(async_complete_with(io, apm(), i, i));
+        io.poll();
+        for (auto& ar : others)
+            end<void(error_code, int, int)>(ar);
+    }
+    const auto begin_and_end = [&io] {
+        auto ar = asio::post(io, apm());
+        io.poll_one();
+        end<void()>(ar);
+    };
+    begin_and_end();
+    begin_and_end();
+    dotasync_test::allocation_scope repeated;
+    for (int i = 0; i < 100; ++i)
+        begin_and_end();
+    BOOST_TEST(repeated.count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(AsyncState_of_a_result_begun_without_state_is_empty)
+{
+    asio::io_context io;
+    auto ar = asio::post(io, apm());
+    BOOST_TEST(!ar->AsyncState().has_value());
+    io.run();
+    end<void()>(ar);
 }
 
 BOOST_AUTO_TEST_CASE(A_wait_handle_requested_after_completion_is_already_signalled)
@@ -696,6 +748,61 @@ BOOST_AUTO_TEST_CASE(End_inside_the_strand_a_coroutine_runs_on_throws_InvalidOpe
     auto [what, ar] = future.get();
     BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
     BOOST_TEST(end<void(std::exception_ptr, int)>(ar) == 7);
+}
+
+BOOST_AUTO_TEST_CASE(End_inside_the_StrandSynchronizationContext_that_must_run_the_completion_throws)
+{
+    two_thread_context ctx;
+    auto context = std::make_shared<StrandSynchronizationContext>(ctx.io().get_executor());
+    // The timer holds the context's executor inside an any_io_executor.
+    asio::steady_timer timer(context->get_executor(), 1h);
+    std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
+    asio::post(context->get_executor(), [&] {
+        auto ar = timer.async_wait(apm());
+        auto what = outcome_of([&] { end<void(error_code)>(ar); });
+        timer.cancel();
+        inside.set_value({what, ar});
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [what, ar] = future.get();
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(what.find("strand") != std::string::npos, what);
+    BOOST_CHECK_THROW(end<void(error_code)>(ar), OperationCanceledException);
+}
+
+BOOST_AUTO_TEST_CASE(End_inside_a_StrandSynchronizationContext_of_an_operation_posted_to_it_throws)
+{
+    two_thread_context ctx;
+    auto context = std::make_shared<StrandSynchronizationContext>(ctx.io().get_executor());
+    std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
+    asio::post(context->get_executor(), [&] {
+        // The initiation sees the context's own executor type, not an
+        // any_io_executor.
+        auto ar = asio::post(context->get_executor(), apm());
+        inside.set_value({outcome_of([&] { end<void()>(ar); }), ar});
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [what, ar] = future.get();
+    BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
+    BOOST_TEST(outcome_of([&] { end<void()>(ar); }) == "returned");
+}
+
+BOOST_AUTO_TEST_CASE(End_inside_another_StrandSynchronizationContext_waits_and_returns)
+{
+    two_thread_context ctx;
+    auto completing = std::make_shared<StrandSynchronizationContext>(ctx.io().get_executor());
+    auto waiting = std::make_shared<StrandSynchronizationContext>(ctx.io().get_executor());
+    asio::steady_timer timer(completing->get_executor(), 5ms);
+    std::promise<std::string> inside;
+    asio::post(waiting->get_executor(), [&] {
+        auto ar = timer.async_wait(apm());
+        inside.set_value(outcome_of([&] { end<void(error_code)>(ar); }));
+    });
+    auto future = inside.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(future.get() == "returned");
 }
 
 BOOST_AUTO_TEST_CASE(End_inside_a_strand_of_an_operation_another_thread_completes_waits_and_returns)

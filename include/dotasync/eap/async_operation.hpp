@@ -81,6 +81,17 @@ private:
     bool completed_ = false;
 };
 
+namespace detail {
+
+// PostOperationCompleted for any context: posts d(arg) through context, then
+// calls its OperationCompleted(), and leaves context empty. The callback is
+// held back until this thread has released the context. If Post throws,
+// context is left as it was.
+void post_operation_completed(std::shared_ptr<dotasync::SynchronizationContext>& context, SendOrPostCallback d,
+                              std::any arg);
+
+} // namespace detail
+
 class AsyncOperationManager {
 public:
     AsyncOperationManager() = delete;

@@ -24,8 +24,9 @@
 //      ArgumentException ("userState must be unique", as in .NET), or
 //      InvalidOperationException when userState is empty (the single-
 //      invocation XxxAsync(args) overload called again too early);
-//   2. created an AsyncOperation, which captures SynchronizationContext::
-//      Current() (the default context when there is none);
+//   2. captured SynchronizationContext::Current() (the default context when
+//      there is none) and called its OperationStarted(), as
+//      AsyncOperationManager::CreateOperation does;
 //   3. started the operation with a handler whose cancellation slot belongs
 //      to this operation.
 // If the initiating function throws, nothing has started: the state is free
@@ -33,9 +34,10 @@
 //
 // When the operation completes, its handler removes userState from the
 // table (so the event handler may reuse it at once) and posts onCompleted
-// through the AsyncOperation (PostOperationCompleted), so it runs on the
-// captured context: on the strand of a StrandSynchronizationContext, on the
-// default runtime otherwise. onCompleted receives an AsyncCompletedEventArgs
+// through the captured context as AsyncOperation::PostOperationCompleted
+// does, so it runs there: on the strand of a StrandSynchronizationContext
+// (with no heap allocation), on the default runtime otherwise. The context's
+// OperationCompleted() is called exactly once per operation. onCompleted receives an AsyncCompletedEventArgs
 // and the completion values that follow the error channel. For an operation
 // with completion signature void(error_code, T...) or void(exception_ptr,
 // T...), onCompleted(AsyncCompletedEventArgs, T...) is called with
@@ -56,9 +58,9 @@
 // cancel returns false when no operation with that state is in flight, as
 // .NET's CancelAsync does nothing then.
 //
-// eap(userState, onCompleted) without a table completes through an
-// AsyncOperation the same way, for one-off operations that need neither the
-// duplicate check nor cancellation.
+// eap(userState, onCompleted) without a table completes through the
+// captured context the same way, for one-off operations that need neither
+// the duplicate check nor cancellation.
 //
 // userState equality. userState is a std::any; two states are the same key when
 //   - both are empty;
@@ -79,12 +81,12 @@
 // If an operation's handler is destroyed without being invoked (its
 // io_context was destroyed with the operation pending), the operation ends
 // without a completion callback: the executor that would run it may be gone
-// with the io_context. The AsyncOperation still ends, so a context counting
-// operations does not wait for it.
+// with the io_context. The operation still ends (OperationCompleted), so a
+// context counting operations does not wait for it.
 //
 // Destroying an eap_operations object cancels its operations in flight and
 // drops their completion callbacks (they typically refer to the object):
-// their AsyncOperations still end. Destroy it on the thread of the context
+// the operations still end. Destroy it on the thread of the context
 // its operations report to (or after they have completed), so that no
 // callback is running at that moment.
 //

@@ -49,14 +49,46 @@
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/require.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <any>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <type_traits>
+#include <typeinfo>
+#include <utility>
 
 namespace dotasync {
+
+namespace detail {
+
+template <class Function>
+bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function);
+
+// One operation's share of an io_context's outstanding work, given back when
+// it is destroyed.
+class io_context_work {
+public:
+    explicit io_context_work(boost::asio::io_context& io) noexcept : io_(&io) {}
+    io_context_work(io_context_work&& other) noexcept : io_(std::exchange(other.io_, nullptr)) {}
+    io_context_work& operator=(io_context_work&&) = delete;
+    ~io_context_work()
+    {
+        if (io_ != nullptr)
+            io_->get_executor().on_work_finished();
+    }
+
+private:
+    boost::asio::io_context* io_;
+};
+
+} // namespace detail
 
 class StrandSynchronizationContext : public SynchronizationContext {
 public:
@@ -88,21 +120,97 @@ public:
     bool running_in_this_thread() const noexcept { return strand_.running_in_this_thread(); }
 
     // Operations started (OperationStarted) and not yet completed.
-    std::size_t outstanding_operations() const;
+    std::size_t outstanding_operations() const noexcept
+    {
+        return outstanding_.load(std::memory_order_acquire);
+    }
 
 private:
+    template <class Function>
+    friend bool detail::try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context,
+                                                     Function& function);
+
+    using io_executor_type = boost::asio::io_context::executor_type;
+    using io_post_strand_type = std::decay_t<decltype(boost::asio::require(
+        std::declval<const boost::asio::strand<io_executor_type>&>(), boost::asio::execution::blocking.never))>;
+
+    struct strands {
+        strand_type strand;
+        std::optional<io_post_strand_type> io_post_strand;
+    };
+    static strands make_strands(boost::asio::any_io_executor executor);
+    explicit StrandSynchronizationContext(strands made);
+
     std::shared_ptr<SynchronizationContext> shared_self() const;
+    void end_counted_operation();
 
     strand_type strand_;
     // The strand with blocking.never, made once: Post uses it directly rather
     // than deriving it through asio::post on every call.
     strand_type never_blocking_strand_;
-    // The inner executor with outstanding_work.tracked, held while operations
-    // are outstanding.
+    // When the executor is an io_context's, the same strand typed on that
+    // executor (never blocking), and the executor itself: posting through
+    // them avoids the type erasure of any_io_executor, which doubles the
+    // cost of a strand post, and each operation counts as work on the
+    // io_context directly, without a lock.
+    std::optional<io_post_strand_type> io_post_strand_;
+    boost::asio::io_context* io_ = nullptr;
+    // Otherwise the inner executor with outstanding_work.tracked, held while
+    // operations are outstanding.
     mutable std::mutex work_mutex_;
-    std::size_t outstanding_ = 0;
+    std::atomic<std::size_t> outstanding_{0};
     boost::asio::any_io_executor work_;
 };
+
+namespace detail {
+
+// The function a context queues for a completed operation: runs function
+// with the context current, then gives back the operation's work.
+template <class Function>
+class completion_function {
+public:
+    template <class Work>
+    completion_function(std::shared_ptr<SynchronizationContext> context, Work work, Function function)
+        : work_(std::move(work)), run_(std::move(context), std::move(function))
+    {
+    }
+
+    void operator()() { run_(); }
+
+private:
+    // Declared first so that it is released last, after the function.
+    io_context_work work_;
+    context_function<Function> run_;
+};
+
+// AsyncOperation's PostOperationCompleted in one step, for a context that is
+// exactly a StrandSynchronizationContext over an io_context: ends one of its
+// operations and queues function on its strand, taking over the caller's
+// reference to the context, so that the caller holds nothing of the context
+// afterwards and needs no hand-off with the callback. The operation's work
+// on the io_context travels with the queued function, so the io_context
+// cannot run out of work in between. Returns false, and changes nothing, for
+// any other context (a derived class may override Post).
+template <class Function>
+bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function)
+{
+    if (!context || typeid(*context) != typeid(StrandSynchronizationContext))
+        return false;
+    auto& self = static_cast<StrandSynchronizationContext&>(*context);
+    if (!self.io_post_strand_)
+        return false;
+    self.end_counted_operation();
+    io_context_work work(*self.io_);
+    // The strand is used in place, not copied: a copy released here after the
+    // callback had run elsewhere could be the strand's last reference. Asio
+    // touches the strand only until the function is queued, and the queued
+    // function keeps the context, and with it the strand, alive.
+    auto& strand = *self.io_post_strand_;
+    strand.execute(completion_function<Function>(std::move(context), std::move(work), std::move(function)));
+    return true;
+}
+
+} // namespace detail
 
 } // namespace dotasync
 

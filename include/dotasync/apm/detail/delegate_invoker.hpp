@@ -108,6 +108,15 @@ decltype(auto) pass_stored(Stored& stored) noexcept
         return static_cast<Stored&&>(stored);
 }
 
+// Stands in for an executor, to tell whether a handler has one of its own:
+// get_associated_executor returns the fallback it is given only when the
+// handler has none.
+struct no_executor {};
+
+template <class Handler>
+inline constexpr bool has_no_executor_v =
+    std::is_same_v<boost::asio::associated_executor_t<Handler, no_executor>, no_executor>;
+
 template <class Signature, class OutList>
 struct delegate_invoker_base;
 
@@ -196,29 +205,56 @@ struct delegate_invoker_base<R(Args...), type_list<Outs...>> {
         }
 
         using executor_type = boost::asio::any_io_executor;
-        executor_type get_executor() const noexcept { return executor_; }
+        const executor_type& get_executor() const noexcept { return executor_; }
 
         template <class Handler>
-        void operator()(Handler&& handler, stored_arguments stored) const
+        void operator()(Handler&& handler, stored_arguments stored) const&
         {
-            // The handler's own executor (a coroutine's, a strand) must run the
-            // completion, and must not run out of work while the target runs.
-            auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, executor_));
-            boost::asio::post(executor_, [target = target_, stored = std::move(stored),
-                                          handler = std::forward<Handler>(handler),
-                                          work = std::move(work)]() mutable {
-                run(*target, stored, [&](auto&&... results) {
-                    boost::asio::dispatch(work.get_executor(),
-                                          [handler = std::move(handler),
-                                           ... results = std::forward<decltype(results)>(results)]() mutable {
-                                              std::move(handler)(std::move(results)...);
-                                          });
-                });
-                work.reset();
-            });
+            start(target_, std::forward<Handler>(handler), std::move(stored));
+        }
+
+        template <class Handler>
+        void operator()(Handler&& handler, stored_arguments stored) &&
+        {
+            start(std::move(target_), std::forward<Handler>(handler), std::move(stored));
         }
 
     private:
+        template <class Handler>
+        void start(std::shared_ptr<delegate_target<R(Args...)>> target, Handler&& handler,
+                   stored_arguments stored) const
+        {
+            if constexpr (has_no_executor_v<std::decay_t<Handler>>) {
+                // A handler without an executor of its own (the apm token's, a
+                // plain function object) completes on executor_, where the
+                // target has just run: it is called right there, as dispatch
+                // would, and the posted function is the only work to count.
+                boost::asio::post(executor_, [target = std::move(target), stored = std::move(stored),
+                                              handler = std::forward<Handler>(handler)]() mutable {
+                    run(*target, stored, [&](auto&&... results) {
+                        std::move(handler)(std::forward<decltype(results)>(results)...);
+                    });
+                });
+            } else {
+                // The handler's own executor (a coroutine's, a strand) must
+                // run the completion, and must not run out of work while the
+                // target runs.
+                auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, executor_));
+                boost::asio::post(executor_, [target = std::move(target), stored = std::move(stored),
+                                              handler = std::forward<Handler>(handler),
+                                              work = std::move(work)]() mutable {
+                    run(*target, stored, [&](auto&&... results) {
+                        boost::asio::dispatch(work.get_executor(),
+                                              [handler = std::move(handler),
+                                               ... results = std::forward<decltype(results)>(results)]() mutable {
+                                                  std::move(handler)(std::move(results)...);
+                                              });
+                    });
+                    work.reset();
+                });
+            }
+        }
+
         std::shared_ptr<delegate_target<R(Args...)>> target_;
         boost::asio::any_io_executor executor_;
     };

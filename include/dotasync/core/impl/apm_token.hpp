@@ -22,26 +22,34 @@ struct apm_access {
         return token;
     }
 
-    template <class Signature>
-    static std::shared_ptr<apm_result<Signature>> make_result(apm&& token)
+    // Makes the result an operation begun with token completes: the small
+    // apm_result when the token carries nothing but the operation, the one
+    // with extras otherwise.
+    template <class Signature, class Token>
+    static IAsyncResultPtr make_result(Token&& token)
     {
-        return std::make_shared<apm_result<Signature>>(std::move(token.callback_), std::move(token.state_),
-                                                       token.owner_, token.method_);
+        // A bound token always names its method (bind_apm_owner), so the
+        // method alone tells whether the token is bound.
+        if (!token.callback_ && !token.state_.has_value() && token.method_ == nullptr)
+            return std::allocate_shared<apm_result<Signature>>(result_allocator<apm_result<Signature>>());
+        return std::allocate_shared<apm_result_with_extras<Signature>>(
+            result_allocator<apm_result_with_extras<Signature>>(),
+            apm_extras{std::forward<Token>(token).callback_, std::forward<Token>(token).state_, token.owner_,
+                       token.method_});
     }
 };
 
 // The completion handler an apm-token operation receives. Move-only; exactly
-// one of invocation or destruction completes the result.
+// one of invocation or destruction completes the result. It holds the result
+// as the IAsyncResultPtr the callback receives, so that completing costs no
+// reference count of its own.
 template <class Signature>
 class apm_handler;
 
 template <class R, class... Args>
 class apm_handler<R(Args...)> {
 public:
-    explicit apm_handler(std::shared_ptr<apm_result<R(Args...)>> result) noexcept
-        : result_(std::move(result))
-    {
-    }
+    explicit apm_handler(IAsyncResultPtr result) noexcept : result_(std::move(result)) {}
 
     apm_handler(apm_handler&&) noexcept = default;
     apm_handler& operator=(apm_handler&&) = delete;
@@ -51,22 +59,25 @@ public:
     ~apm_handler()
     {
         if (result_)
-            result_->abandon(result_);
+            typed().abandon();
     }
 
     template <class... Vs>
     void operator()(Vs&&... values)
     {
-        auto result = std::move(result_);
-        result->complete(result, std::forward<Vs>(values)...);
+        const IAsyncResultPtr result = std::move(result_);
+        static_cast<apm_result<R(Args...)>&>(*result).complete(result, std::forward<Vs>(values)...);
     }
 
 private:
-    std::shared_ptr<apm_result<R(Args...)>> result_;
+    apm_result<R(Args...)>& typed() const noexcept { return static_cast<apm_result<R(Args...)>&>(*result_); }
+
+    IAsyncResultPtr result_;
 };
 
 // Begins an operation for a BeginXxx method: the result remembers (owner,
 // method) so that end_operation() with another owner or method is refused.
+// method is the address of a tag object naming the method, never null.
 inline apm bind_apm_owner(apm token, const void* owner, const void* method) noexcept
 {
     return apm_access::with_owner(std::move(token), owner, method);
@@ -76,12 +87,9 @@ inline apm bind_apm_owner(apm token, const void* owner, const void* method) noex
 template <class Signature>
 auto end_operation(const IAsyncResultPtr& ar, const void* owner, const void* method)
 {
-    auto* typed = dynamic_cast<apm_result<Signature>*>(&apm_result_base::checked(ar, owner, method));
-    if (typed == nullptr)
-        throw InvalidOperationException(
-            "The IAsyncResult was not returned by the asynchronous operation this End method ends.");
-    typed->end_and_wait();
-    return typed->take();
+    auto& result = apm_result<Signature>::checked(ar, owner, method);
+    result.end_and_wait();
+    return result.take();
 }
 
 } // namespace detail
@@ -104,14 +112,15 @@ public:
     template <class Initiation, class RawToken, class... InitArgs>
     static return_type initiate(Initiation&& initiation, RawToken&& token, InitArgs&&... args)
     {
-        auto result = dotasync::detail::apm_access::make_result<R(Args...)>(
-            dotasync::apm(std::forward<RawToken>(token)));
+        dotasync::IAsyncResultPtr result =
+            dotasync::detail::apm_access::make_result<R(Args...)>(std::forward<RawToken>(token));
+        auto& typed = static_cast<dotasync::detail::apm_result<R(Args...)>&>(*result);
         // The handler has no executor of its own, so the operation completes
         // on its initiation's executor, when it has one: End checks it.
         if constexpr (requires { initiation.get_executor(); })
-            result->capture_completion_executor(initiation.get_executor());
+            typed.capture_completion_executor(initiation.get_executor());
         {
-            dotasync::detail::apm_result_base::initiation_scope scope(*result);
+            dotasync::detail::apm_result_base::initiation_scope scope(typed);
             std::forward<Initiation>(initiation)(dotasync::detail::apm_handler<R(Args...)>(result),
                                                  std::forward<InitArgs>(args)...);
         }

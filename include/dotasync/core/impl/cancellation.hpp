@@ -4,6 +4,7 @@
 #define DOTASYNC_CORE_IMPL_CANCELLATION_HPP
 
 #include <dotasync/core/detail/cancellation_bridge.hpp>
+#include <dotasync/core/detail/handler_allocator.hpp>
 #include <dotasync/core/error_mapping.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -132,7 +133,7 @@ public:
         if constexpr (forwardable)
             forward = outer.is_connected();
         if (token_.CanBeCanceled() || forward) {
-            bridge = std::make_shared<cancellation_bridge>();
+            bridge = std::allocate_shared<cancellation_bridge>(handler_allocator<cancellation_bridge>(handler));
             if constexpr (forwardable) {
                 if (forward)
                     bridge->forward_from(outer);

@@ -8,9 +8,14 @@
 #define DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 
 #include <dotasync/eap/async_operation.hpp>
+#include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/synchronization_context.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/smart_ptr/intrusive_ptr.hpp>
+#include <boost/smart_ptr/intrusive_ref_counter.hpp>
 
 #include <any>
 #include <atomic>
@@ -19,9 +24,11 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <type_traits>
 #include <typeindex>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace dotasync::detail {
 
@@ -81,28 +88,82 @@ using user_state_key_maker = user_state_key (*)(const std::any& state);
 bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker);
 
 class eap_table;
+class eap_entry;
+using eap_entry_ptr = boost::intrusive_ptr<eap_entry>;
 
-// One EAP operation from start to completion.
-class eap_entry : public std::enable_shared_from_this<eap_entry> {
+// Where an operation's cancellation is emitted, in as little room as the
+// common case allows: an io_context's executor as a pointer to the
+// io_context, any other executor as an any_io_executor of its own.
+class cancel_executor_ref {
 public:
-    eap_entry(std::shared_ptr<eap_table> table, user_state_key key, boost::asio::any_io_executor cancel_executor);
+    cancel_executor_ref() noexcept = default;
+
+    template <class Executor>
+    explicit cancel_executor_ref(const Executor& executor)
+    {
+        if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
+            io_ = &executor.context();
+        } else {
+            boost::asio::any_io_executor any(executor);
+            if (const auto* io = any.target<boost::asio::io_context::executor_type>())
+                io_ = &io->context();
+            else if (any)
+                other_ = std::make_unique<boost::asio::any_io_executor>(std::move(any));
+        }
+    }
+
+    explicit operator bool() const noexcept { return io_ != nullptr || other_ != nullptr; }
+
+    boost::asio::any_io_executor get() const
+    {
+        if (io_ != nullptr)
+            return io_->get_executor();
+        return other_ ? *other_ : boost::asio::any_io_executor();
+    }
+
+private:
+    boost::asio::io_context* io_ = nullptr;
+    std::unique_ptr<boost::asio::any_io_executor> other_;
+};
+
+// One EAP operation from start to completion. It does what an
+// AsyncOperation does (captures the context, calls its OperationStarted and
+// OperationCompleted once each, posts the completion through it) without
+// being one, so that an operation costs one allocation and a completion on
+// a StrandSynchronizationContext none.
+// Counted intrusively: an operation in flight is one allocation, without a
+// shared_ptr control block beside it.
+class eap_entry : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
+public:
+    eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor);
+    // Ends the operation if nothing else has.
     ~eap_entry();
 
     eap_entry(const eap_entry&) = delete;
     eap_entry& operator=(const eap_entry&) = delete;
 
     // Starts an operation: registers userState in table (null for an
-    // untracked operation), then creates the AsyncOperation, which captures
-    // the current context. Throws ArgumentException (InvalidOperationException
-    // for an empty userState) when the state is already in flight.
-    static std::shared_ptr<eap_entry> start(const std::shared_ptr<eap_table>& table, std::any userState,
-                                            boost::asio::any_io_executor cancel_executor);
+    // untracked operation), then captures the current context (the default
+    // one when there is none) and calls its OperationStarted(). Throws
+    // ArgumentException (InvalidOperationException for an empty userState)
+    // when the state is already in flight.
+    static eap_entry_ptr start(const std::shared_ptr<eap_table>& table, std::any userState,
+                               cancel_executor_ref cancel_executor);
 
     // The slot the operation's handler exposes; not connected for an
     // untracked operation, which nobody can cancel.
     boost::asio::cancellation_slot slot() noexcept;
 
-    const std::shared_ptr<AsyncOperation>& operation() const noexcept { return operation_; }
+    // The userState, handed over to the completion's event arguments.
+    std::any take_user_state() noexcept { return std::move(user_state_); }
+
+    // Ends the operation by queueing function on the captured context (as
+    // PostOperationCompleted does). Called once, by the operation's handler.
+    template <class Function>
+    void post_completed(Function& function);
+
+    // Ends the operation without a completion callback.
+    void end() noexcept;
 
     // The operation's handler ran or was destroyed: no cancellation is
     // emitted from now on and the userState is free for a new operation.
@@ -121,20 +182,34 @@ private:
 
     void emit_cancellation();
 
+    // finished and cancel_requested bits. An operation nobody cancels only
+    // ever sets finished, with one atomic operation and no lock. First, so
+    // that it shares a word with the reference count.
+    static constexpr unsigned finished = 1;
+    static constexpr unsigned cancel_requested = 2;
+    std::atomic<unsigned> state_{0};
     std::shared_ptr<eap_table> table_;
     user_state_key key_;
     // Where the cancellation signal is emitted: the operation's I/O executor,
     // since Asio cancellation slots are not thread-safe. Empty when the
     // initiation did not tell; the signal is then emitted on the calling
     // thread.
-    boost::asio::any_io_executor cancel_executor_;
-    std::shared_ptr<AsyncOperation> operation_;
-    // Recursive because emitting may, for an operation that completes inside
-    // its cancellation handler, run finish() on the same thread.
-    std::recursive_mutex mutex_;
+    cancel_executor_ref cancel_executor_;
+    // The captured context, held until the operation ends.
+    std::shared_ptr<SynchronizationContext> context_;
+    std::any user_state_;
+    // Taken by the cancellation paths only: by request_cancel and by the
+    // emission, and by finish() once cancellation was requested, so that the
+    // operation cannot finish halfway through an emission. Recursive because
+    // emitting may, for an operation that completes inside its cancellation
+    // handler, run finish() on the same thread. Made by the first
+    // request_cancel, before it sets cancel_requested, so that operations
+    // nobody cancels do not carry one.
+    std::recursive_mutex& cancel_mutex();
+    std::atomic<std::recursive_mutex*> cancel_mutex_{nullptr};
     boost::asio::cancellation_signal signal_;
-    bool finished_ = false;
-    bool cancel_requested_ = false;
+    // The next entry in the table's bucket, guarded by the table's mutex.
+    eap_entry* next_in_bucket_ = nullptr;
 };
 
 // The operations in flight of one eap_operations object, by userState.
@@ -155,13 +230,30 @@ public:
 private:
     friend class eap_entry;
 
-    void insert(const std::shared_ptr<eap_entry>& entry);
-    void remove(const eap_entry& entry) noexcept;
+    void insert(eap_entry& entry);
+    void remove(eap_entry& entry) noexcept;
+    eap_entry* find_locked(const user_state_key& key) const noexcept;
+    eap_entry*& bucket_locked(std::size_t hash) noexcept { return buckets_[hash % buckets_.size()]; }
 
+    // A hash table threaded through the entries themselves, so that
+    // registering an operation allocates nothing (beyond the occasional
+    // growth of the bucket array). An entry is in the table only while its
+    // handler holds it, so the plain pointers never dangle.
     mutable std::mutex mutex_;
-    std::unordered_map<user_state_key, std::shared_ptr<eap_entry>, user_state_key::hasher> entries_;
+    std::vector<eap_entry*> buckets_;
+    std::size_t size_ = 0;
     std::atomic<bool> alive_{true};
 };
+
+template <class Function>
+void eap_entry::post_completed(Function& function)
+{
+    if (try_post_operation_completed(context_, function))
+        return;
+    // Any other context takes a copyable SendOrPostCallback.
+    auto shared = std::make_shared<Function>(std::move(function));
+    post_operation_completed(context_, [shared](const std::any&) { (*shared)(); }, {});
+}
 
 } // namespace dotasync::detail
 

@@ -81,17 +81,16 @@ struct eap_completion<First, Rest...> {
     }
 };
 
-// What PostOperationCompleted carries to the context: the callback and the
-// arguments it will be called with, kept in one shared block so that the
-// SendOrPostCallback stays copyable whatever the values are.
+// What the completion carries to the context: the callback and the
+// arguments it will be called with.
 template <class Callback, class Values>
 struct eap_delivery {
     Callback callback;
     AsyncCompletedEventArgs done;
     Values values;
-    std::shared_ptr<eap_entry> entry;
+    eap_entry_ptr entry;
 
-    void run()
+    void operator()()
     {
         if (!entry->owner_alive())
             return;
@@ -110,7 +109,7 @@ class eap_handler<Callback, R(Args...)> {
 public:
     using cancellation_slot_type = boost::asio::cancellation_slot;
 
-    eap_handler(std::shared_ptr<eap_entry> entry, Callback callback)
+    eap_handler(eap_entry_ptr entry, Callback callback)
         : entry_(std::move(entry)), callback_(std::move(callback))
     {
     }
@@ -142,7 +141,7 @@ public:
 private:
     template <class First, class... Rest>
         requires completion::has_error_channel
-    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, First&& channel, Rest&&... rest)
+    void deliver(eap_entry_ptr entry, bool cancel_requested, First&& channel, Rest&&... rest)
     {
         std::exception_ptr error;
         if (!(cancel_requested && completion::is_cancellation(channel)))
@@ -152,18 +151,18 @@ private:
 
     template <class... Vs>
         requires(!completion::has_error_channel)
-    void deliver(std::shared_ptr<eap_entry> entry, bool cancel_requested, Vs&&... vs)
+    void deliver(eap_entry_ptr entry, bool cancel_requested, Vs&&... vs)
     {
         post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
     }
 
-    void post(std::shared_ptr<eap_entry> entry, std::exception_ptr error, bool cancelled, values_type values)
+    void post(eap_entry_ptr entry, std::exception_ptr error, bool cancelled, values_type values)
     {
-        const auto& operation = entry->operation();
-        auto delivery = std::make_shared<eap_delivery<Callback, values_type>>(eap_delivery<Callback, values_type>{
-            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, operation->UserSuppliedState()),
-            std::move(values), entry});
-        operation->PostOperationCompleted([delivery = std::move(delivery)](const std::any&) { delivery->run(); }, {});
+        auto& target = *entry;
+        eap_delivery<Callback, values_type> delivery{
+            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, target.take_user_state()),
+            std::move(values), std::move(entry)};
+        target.post_completed(delivery);
     }
 
     // The handler is destroyed without having been invoked: either the
@@ -172,25 +171,22 @@ private:
     // can be delivered safely, so the operation just ends.
     void abandon() noexcept
     {
-        try {
-            auto entry = std::move(entry_);
-            entry->finish();
-            if (!entry->operation()->IsCompleted())
-                entry->operation()->OperationCompleted();
-        } catch (...) {
-            log_callback_exception("an abandoned EAP operation", std::current_exception());
-        }
+        auto entry = std::move(entry_);
+        entry->finish();
+        entry->end();
     }
 
-    std::shared_ptr<eap_entry> entry_;
+    eap_entry_ptr entry_;
     Callback callback_;
 };
 
 struct eap_access {
     template <class Callback, class Initiation>
-    static std::shared_ptr<eap_entry> start(eap<Callback>& token, const Initiation& initiation)
+    static eap_entry_ptr start(eap<Callback>& token, const Initiation& initiation)
     {
-        return eap_entry::start(token.table_, std::move(token.user_state_), cancel_executor(initiation));
+        // Only an operation in a table can be cancelled.
+        return eap_entry::start(token.table_, std::move(token.user_state_),
+                                token.table_ ? cancel_executor(initiation) : cancel_executor_ref());
     }
 
     template <class Callback>
@@ -202,11 +198,11 @@ struct eap_access {
     // The executor the operation runs on, when the initiation names one that
     // an any_io_executor can hold.
     template <class Initiation>
-    static boost::asio::any_io_executor cancel_executor(const Initiation& initiation)
+    static cancel_executor_ref cancel_executor(const Initiation& initiation)
     {
         if constexpr (requires { initiation.get_executor(); }) {
             if constexpr (std::is_convertible_v<decltype(initiation.get_executor()), boost::asio::any_io_executor>)
-                return initiation.get_executor();
+                return cancel_executor_ref(initiation.get_executor());
         }
         return {};
     }

@@ -13,6 +13,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include <atomic>
 #include <exception>
 #include <list>
 #include <memory>
@@ -109,11 +110,11 @@ public:
         std::list<std::shared_ptr<waiter>> waiting;
         {
             std::lock_guard lock(mutex_);
-            if (completed_)
+            if (completed_.load(std::memory_order_relaxed))
                 return false;
-            completed_ = true;
             error_ = std::move(error);
             value_ = std::move(value);
+            completed_.store(true, std::memory_order_release);
             waiting.swap(waiters_);
             for (auto& w : waiting)
                 w->linked_ = false;
@@ -129,15 +130,16 @@ public:
     template <class Handler>
     void wait(Handler&& handler)
     {
+        // Once set, the outcome never changes: a waiter that comes later reads
+        // it without the lock.
+        if (completed_.load(std::memory_order_acquire)) {
+            complete_with_outcome(std::forward<Handler>(handler));
+            return;
+        }
         std::unique_lock lock(mutex_);
-        if (completed_) {
-            auto error = error_;
-            auto value = value_ ? *value_ : value_type();
+        if (completed_.load(std::memory_order_relaxed)) {
             lock.unlock();
-            if constexpr (std::is_same_v<value_type, std::monostate>)
-                complete_now(std::forward<Handler>(handler), std::move(error));
-            else
-                complete_now(std::forward<Handler>(handler), std::move(error), std::move(value));
+            complete_with_outcome(std::forward<Handler>(handler));
             return;
         }
         auto slot = boost::asio::get_associated_cancellation_slot(handler);
@@ -159,6 +161,15 @@ public:
     }
 
 private:
+    template <class Handler>
+    void complete_with_outcome(Handler&& handler)
+    {
+        if constexpr (std::is_same_v<value_type, std::monostate>)
+            complete_now(std::forward<Handler>(handler), error_);
+        else
+            complete_now(std::forward<Handler>(handler), error_, value_ ? *value_ : value_type());
+    }
+
     // Completes one waiter with TaskCanceledException, unless the outcome
     // reached it first.
     void cancel(const std::shared_ptr<waiter>& w)
@@ -174,7 +185,7 @@ private:
     }
 
     std::mutex mutex_;
-    bool completed_ = false;
+    std::atomic<bool> completed_{false};
     std::exception_ptr error_;
     std::optional<value_type> value_;
     std::list<std::shared_ptr<waiter>> waiters_;

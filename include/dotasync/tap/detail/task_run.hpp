@@ -3,6 +3,7 @@
 #define DOTASYNC_TAP_DETAIL_TASK_RUN_HPP
 
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/detail/handler_allocator.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 
@@ -17,6 +18,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -38,11 +40,11 @@ class run_operation {
 
 public:
     run_operation(F function, Handler handler, CancellationToken token, const Executor& executor)
-        : function_(std::move(function)),
-          handler_(std::move(handler)),
-          work_(boost::asio::make_work_guard(boost::asio::get_associated_executor(handler_, executor))),
-          token_(std::move(token))
+        : function_(std::move(function)), handler_(std::move(handler)), token_(std::move(token))
     {
+        auto handler_executor = boost::asio::get_associated_executor(handler_, executor);
+        if (!same_executor(handler_executor, executor))
+            work_.emplace(std::move(handler_executor));
     }
 
     // A cancellation that arrives before the function starts keeps it from
@@ -80,12 +82,32 @@ public:
     }
 
 private:
+    // Whether the handler's executor is the very executor the function runs
+    // on (a coroutine on an io_context running Task::Run on that
+    // io_context): then the function's thread is the handler's, and
+    // dispatching to it would run the handler inline anyway.
+    static bool same_executor(const work_executor& handler_executor, const Executor& executor) noexcept
+    {
+        if constexpr (std::is_same_v<work_executor, Executor>) {
+            return handler_executor == executor;
+        } else if constexpr (requires { handler_executor.template target<Executor>(); }) {
+            const auto* target = handler_executor.template target<Executor>();
+            return target != nullptr && *target == executor;
+        } else {
+            return false;
+        }
+    }
+
     template <class... Values>
     void finish(Values&&... values)
     {
+        if (!work_) {
+            std::move(handler_)(std::forward<Values>(values)...);
+            return;
+        }
         // The handler runs on its own executor (a coroutine's, a strand),
         // which the work guard has kept alive meanwhile.
-        auto executor = work_.get_executor();
+        auto executor = work_->get_executor();
         boost::asio::dispatch(executor, [handler = std::move(handler_),
                                          ... values = std::forward<Values>(values)]() mutable {
             std::move(handler)(std::move(values)...);
@@ -95,7 +117,8 @@ private:
 
     F function_;
     Handler handler_;
-    boost::asio::executor_work_guard<work_executor> work_;
+    // Held while the function runs elsewhere than on the handler's executor.
+    std::optional<boost::asio::executor_work_guard<work_executor>> work_;
     CancellationToken token_;
     std::atomic<bool> cancel_requested_{false};
 };
@@ -114,8 +137,14 @@ public:
     {
         using operation_type = run_operation<std::decay_t<F>, std::decay_t<Handler>, Executor>;
         auto slot = boost::asio::get_associated_cancellation_slot(handler);
-        auto operation = std::make_shared<operation_type>(std::forward<F>(function), std::forward<Handler>(handler),
-                                                          std::move(token), executor_);
+        // Allocated as Asio allocates its operations: with the handler's
+        // allocator, or Asio's per-thread recycling allocator when it names
+        // none, so that a Run costs no more heap allocations than the post it
+        // wraps.
+        auto operation = std::allocate_shared<operation_type>(handler_allocator<operation_type>(handler),
+                                                              std::forward<F>(function),
+                                                              std::forward<Handler>(handler), std::move(token),
+                                                              executor_);
         if (slot.is_connected()) {
             slot.assign([weak = std::weak_ptr<operation_type>(operation)](boost::asio::cancellation_type) {
                 if (auto op = weak.lock())
