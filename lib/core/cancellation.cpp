@@ -5,7 +5,8 @@
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/recycling_allocator.hpp>
+#include <boost/asio/detail/recycling_allocator.hpp>
+#include <boost/asio/detail/thread_info_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -35,14 +36,14 @@ struct cancellation_node {
     // Nodes come and go with operations (with_cancellation registers one per
     // operation), so they take their memory where Asio takes an operation's:
     // from the per-thread recycling cache of a thread that runs an io_context.
-    static void* operator new(std::size_t)
-    {
-        return boost::asio::recycling_allocator<cancellation_node>().allocate(1);
-    }
-    static void operator delete(void* p) noexcept
-    {
-        boost::asio::recycling_allocator<cancellation_node>().deallocate(static_cast<cancellation_node*>(p), 1);
-    }
+    // Not from the default slots, which the operation and with_cancellation's
+    // bridge already fill (two per thread), but from the slots Asio keeps for
+    // parallel groups, which nothing else here uses.
+    using allocator = boost::asio::detail::recycling_allocator<
+        cancellation_node, boost::asio::detail::thread_info_base::parallel_group_tag>;
+
+    static void* operator new(std::size_t) { return allocator().allocate(1); }
+    static void operator delete(void* p) noexcept { allocator().deallocate(static_cast<cancellation_node*>(p), 1); }
 
     std::function<void()> callback;
     cancellation_node* prev = nullptr;

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -292,6 +293,30 @@ BOOST_AUTO_TEST_CASE(A_strand_context_counts_the_operation_until_its_completion_
     io.restart();
     io.run();
     BOOST_TEST(completed_on_strand);
+}
+
+BOOST_AUTO_TEST_CASE(A_strand_context_over_a_thread_pool_runs_the_completion_on_its_strand_and_stops_counting)
+{
+    asio::thread_pool pool(2);
+    auto context = std::make_shared<StrandSynchronizationContext>(pool.get_executor());
+    std::shared_ptr<AsyncOperation> op;
+    {
+        use_context scope(context);
+        op = AsyncOperationManager::CreateOperation(7);
+    }
+    BOOST_TEST(context->outstanding_operations() == 1u);
+    std::promise<bool> ran;
+    op->PostOperationCompleted(
+        [&](const std::any& state) {
+            ran.set_value(SynchronizationContext::Current() == context && context->running_in_this_thread() &&
+                          std::any_cast<int>(state) == 8);
+        },
+        8);
+    BOOST_TEST(context->outstanding_operations() == 0u);
+    auto future = ran.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(future.get());
+    BOOST_CHECK_THROW(op->OperationCompleted(), InvalidOperationException);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -251,11 +252,14 @@ BOOST_AUTO_TEST_CASE(Posts_run_in_FIFO_order_and_never_two_at_once_on_the_defaul
             done.set_value();
     };
     for (int i = 0; i < count; ++i) {
-        // Both ways of queuing go through the same strand, in order.
-        if (i % 2 == 0)
+        // Every way of queuing goes through the same strand, in order: Post
+        // takes a path typed on the io_context, the others any_io_executor.
+        if (i % 3 == 0)
             context->Post([&item, i](const std::any&) { item(i); }, {});
-        else
+        else if (i % 3 == 1)
             asio::post(context->get_executor(), [&item, i] { item(i); });
+        else
+            asio::post(context->get_strand(), [&item, i] { item(i); });
     }
     auto finished = done.get_future();
     wait(finished);
@@ -351,6 +355,23 @@ BOOST_AUTO_TEST_CASE(run_does_not_return_while_operations_are_outstanding)
     BOOST_TEST(context->outstanding_operations() == 0u);
     io.run(); // returns: nothing left
     BOOST_TEST(io.stopped());
+}
+
+BOOST_AUTO_TEST_CASE(On_an_executor_that_is_not_an_io_context_s_operations_keep_its_context_busy_too)
+{
+    asio::thread_pool pool(1);
+    auto context = std::make_shared<StrandSynchronizationContext>(pool.get_executor());
+    context->OperationStarted();
+    context->OperationStarted();
+    BOOST_TEST(context->outstanding_operations() == 2u);
+    std::promise<bool> ran;
+    context->Post([&](const std::any&) { ran.set_value(SynchronizationContext::Current() == context); }, {});
+    auto future = ran.get_future();
+    BOOST_TEST(wait(future));
+    context->OperationCompleted();
+    context->OperationCompleted();
+    BOOST_TEST(context->outstanding_operations() == 0u);
+    BOOST_CHECK_THROW(context->OperationCompleted(), InvalidOperationException);
 }
 
 BOOST_AUTO_TEST_CASE(OperationCompleted_without_a_matching_OperationStarted_throws_InvalidOperationException)

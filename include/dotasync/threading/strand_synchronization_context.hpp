@@ -164,33 +164,16 @@ private:
 
 namespace detail {
 
-// The function a context queues for a completed operation: runs function
-// with the context current, then gives back the operation's work.
-template <class Function>
-class completion_function {
-public:
-    template <class Work>
-    completion_function(std::shared_ptr<SynchronizationContext> context, Work work, Function function)
-        : work_(std::move(work)), run_(std::move(context), std::move(function))
-    {
-    }
-
-    void operator()() { run_(); }
-
-private:
-    // Declared first so that it is released last, after the function.
-    io_context_work work_;
-    context_function<Function> run_;
-};
-
 // AsyncOperation's PostOperationCompleted in one step, for a context that is
 // exactly a StrandSynchronizationContext over an io_context: ends one of its
-// operations and queues function on its strand, taking over the caller's
-// reference to the context, so that the caller holds nothing of the context
-// afterwards and needs no hand-off with the callback. The operation's work
-// on the io_context travels with the queued function, so the io_context
-// cannot run out of work in between. Returns false, and changes nothing, for
-// any other context (a derived class may override Post).
+// operations and queues function on its strand, handing the caller's
+// reference to the context over to the queued function, so that the caller
+// holds nothing of the context afterwards and needs no hand-off with the
+// callback. The operation's unit of work on the io_context is given back
+// only once the function is queued, so the io_context can neither run out
+// of work in between nor be destroyed while this thread is still queueing.
+// Returns false, and changes nothing, for any other context (a derived class
+// may override Post).
 template <class Function>
 bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function)
 {
@@ -206,7 +189,7 @@ bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& conte
     // touches the strand only until the function is queued, and the queued
     // function keeps the context, and with it the strand, alive.
     auto& strand = *self.io_post_strand_;
-    strand.execute(completion_function<Function>(std::move(context), std::move(work), std::move(function)));
+    strand.execute(context_function<Function>(std::move(context), std::move(function)));
     return true;
 }
 

@@ -9,8 +9,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 #include <exception>
 #include <functional>
@@ -238,19 +239,22 @@ struct delegate_invoker_base<R(Args...), type_list<Outs...>> {
             } else {
                 // The handler's own executor (a coroutine's, a strand) must
                 // run the completion, and must not run out of work while the
-                // target runs.
-                auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler, executor_));
+                // target runs. A tracking copy of that executor, rather than
+                // a work guard, holds the work: destroying it releases the
+                // strand before the work, whereas a work guard's reset lets
+                // the io_context finish and be destroyed while the copy of its
+                // strand is still alive here.
+                auto work = boost::asio::prefer(boost::asio::get_associated_executor(handler, executor_),
+                                                boost::asio::execution::outstanding_work.tracked);
                 boost::asio::post(executor_, [target = std::move(target), stored = std::move(stored),
                                               handler = std::forward<Handler>(handler),
                                               work = std::move(work)]() mutable {
                     run(*target, stored, [&](auto&&... results) {
-                        boost::asio::dispatch(work.get_executor(),
-                                              [handler = std::move(handler),
-                                               ... results = std::forward<decltype(results)>(results)]() mutable {
+                        boost::asio::dispatch(work, [handler = std::move(handler),
+                                                     ... results = std::forward<decltype(results)>(results)]() mutable {
                                                   std::move(handler)(std::move(results)...);
                                               });
                     });
-                    work.reset();
                 });
             }
         }

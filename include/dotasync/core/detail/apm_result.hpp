@@ -133,10 +133,14 @@ public:
     void end_and_wait()
     {
         // A finished result, ended for the first time, needs no more than
-        // this; everything else is decided out of line.
-        if ((flags_.load(std::memory_order_acquire) & (completed_flag | ended_flag)) == completed_flag) {
-            if ((flags_.fetch_or(ended_flag, std::memory_order_acq_rel) & ended_flag) != 0)
-                throw_ended_twice();
+        // this; everything else is decided out of line. Once the result is
+        // complete nothing but End writes the flags, and End is called once
+        // per result, so a plain store marks it ended: an atomic
+        // read-modify-write here would cost as much as the rest of End. An
+        // End that follows another one, on any thread, still sees the mark.
+        const std::uint32_t seen = flags_.load(std::memory_order_acquire);
+        if ((seen & (completed_flag | ended_flag)) == completed_flag) {
+            flags_.store(seen | ended_flag, std::memory_order_relaxed);
             return;
         }
         end_and_wait_slow();

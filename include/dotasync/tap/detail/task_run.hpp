@@ -30,9 +30,9 @@ using run_result_t = std::remove_cvref_t<std::invoke_result_t<std::decay_t<F>&>>
 template <class R>
 using run_signature_t = value_signature_t<R>;
 
-// One Task::Run call. Shared between the queued work item and the handler's
-// cancellation slot, which may still hold a (weak) reference after the call
-// has finished.
+// One Task::Run call: the function, the handler and what completing it
+// needs. Movable, so that a call nobody can cancel travels inside the work
+// item it posts, as the handler of a raw post does.
 template <class F, class Handler, class Executor>
 class run_operation {
     using result_type = run_result_t<F>;
@@ -47,16 +47,13 @@ public:
             work_.emplace(std::move(handler_executor));
     }
 
-    // A cancellation that arrives before the function starts keeps it from
-    // starting; once it runs, only the function itself can stop, by watching
-    // a token, as in .NET.
-    void request_cancel() noexcept { cancel_requested_.store(true, std::memory_order_relaxed); }
-
-    void run()
+    // cancel_requested: the handler's slot asked for cancellation before the
+    // function started, which keeps it from starting; once it runs, only the
+    // function itself can stop, by watching a token, as in .NET.
+    void run(bool cancel_requested = false)
     {
         std::exception_ptr error;
-        const bool canceled =
-            cancel_requested_.load(std::memory_order_relaxed) || token_.IsCancellationRequested();
+        const bool canceled = cancel_requested || token_.IsCancellationRequested();
         if constexpr (std::is_void_v<result_type>) {
             if (canceled)
                 error = std::make_exception_ptr(TaskCanceledException());
@@ -120,6 +117,21 @@ private:
     // Held while the function runs elsewhere than on the handler's executor.
     std::optional<boost::asio::executor_work_guard<work_executor>> work_;
     CancellationToken token_;
+};
+
+// A Task::Run call whose handler has a cancellation slot: shared between the
+// queued work item and the slot, which may still hold a (weak) reference
+// after the call has finished.
+template <class Operation>
+class cancellable_run_operation {
+public:
+    explicit cancellable_run_operation(Operation operation) : operation_(std::move(operation)) {}
+
+    void request_cancel() noexcept { cancel_requested_.store(true, std::memory_order_relaxed); }
+    void run() { operation_.run(cancel_requested_.load(std::memory_order_relaxed)); }
+
+private:
+    Operation operation_;
     std::atomic<bool> cancel_requested_{false};
 };
 
@@ -136,21 +148,28 @@ public:
     void operator()(Handler&& handler, F&& function, CancellationToken token) const
     {
         using operation_type = run_operation<std::decay_t<F>, std::decay_t<Handler>, Executor>;
+        using shared_type = cancellable_run_operation<operation_type>;
         auto slot = boost::asio::get_associated_cancellation_slot(handler);
+        if (!slot.is_connected()) {
+            boost::asio::post(executor_, [operation = operation_type(std::forward<F>(function),
+                                                                     std::forward<Handler>(handler),
+                                                                     std::move(token), executor_)]() mutable {
+                operation.run();
+            });
+            return;
+        }
         // Allocated as Asio allocates its operations: with the handler's
         // allocator, or Asio's per-thread recycling allocator when it names
         // none, so that a Run costs no more heap allocations than the post it
         // wraps.
-        auto operation = std::allocate_shared<operation_type>(handler_allocator<operation_type>(handler),
-                                                              std::forward<F>(function),
-                                                              std::forward<Handler>(handler), std::move(token),
-                                                              executor_);
-        if (slot.is_connected()) {
-            slot.assign([weak = std::weak_ptr<operation_type>(operation)](boost::asio::cancellation_type) {
-                if (auto op = weak.lock())
-                    op->request_cancel();
-            });
-        }
+        auto allocator = handler_allocator<shared_type>(handler);
+        auto operation = std::allocate_shared<shared_type>(
+            allocator, operation_type(std::forward<F>(function), std::forward<Handler>(handler), std::move(token),
+                                      executor_));
+        slot.assign([weak = std::weak_ptr<shared_type>(operation)](boost::asio::cancellation_type) {
+            if (auto op = weak.lock())
+                op->request_cancel();
+        });
         boost::asio::post(executor_, [operation = std::move(operation)] { operation->run(); });
     }
 
