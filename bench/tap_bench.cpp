@@ -1,0 +1,112 @@
+// The TAP face against raw Asio, in one process run. tools/run-bench runs
+// this program pinned to one core (taskset -c 0), for the thread-pool rows.
+//
+//   tap_co_await_immediate/{dotasync,raw}: a coroutine awaiting, in a loop, an
+//     operation that completes at once: Task::FromResult against asio::post,
+//     both with use_awaitable. One iteration is one co_await.
+//   tap_use_future/{dotasync,raw}: Task::Run on an io_context's executor
+//     against asio::post(executor, use_future(f)); poll_one and get() on the
+//     same thread.
+//   tap_use_future_pinned/{dotasync,raw}: the same on the default runtime's
+//     executor, whose threads share the one core.
+#include "support/scenario_support.hpp"
+
+#include <dotasync/tap/task.hpp>
+#include <dotasync/threading/thread_pool.hpp>
+
+#include <benchmark/benchmark.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+namespace asio = boost::asio;
+using dotasync::Task;
+using dotasync_bench::work;
+
+namespace {
+
+asio::awaitable<void> await_from_result(benchmark::State& state)
+{
+    int i = 0;
+    for (auto _ : state) {
+        i = co_await Task::FromResult(i + 1, asio::use_awaitable);
+        benchmark::DoNotOptimize(i);
+    }
+}
+
+asio::awaitable<void> await_post(benchmark::State& state)
+{
+    for (auto _ : state)
+        co_await asio::post(asio::use_awaitable);
+}
+
+template <asio::awaitable<void> (*Loop)(benchmark::State&)>
+void co_await_loop(benchmark::State& state)
+{
+    asio::io_context io;
+    asio::co_spawn(io, Loop(state), asio::detached);
+    io.run();
+}
+
+void tap_use_future_dotasync(benchmark::State& state)
+{
+    asio::io_context io;
+    auto guard = asio::make_work_guard(io);
+    const auto ex = io.get_executor();
+    int i = 0;
+    for (auto _ : state) {
+        auto f = Task::Run(ex, [i] { return work(i); }, asio::use_future);
+        io.poll_one();
+        i = f.get();
+    }
+    benchmark::DoNotOptimize(i);
+}
+
+void tap_use_future_raw(benchmark::State& state)
+{
+    asio::io_context io;
+    auto guard = asio::make_work_guard(io);
+    const auto ex = io.get_executor();
+    int i = 0;
+    for (auto _ : state) {
+        auto f = asio::post(ex, asio::use_future([i] { return work(i); }));
+        io.poll_one();
+        i = f.get();
+    }
+    benchmark::DoNotOptimize(i);
+}
+
+void tap_use_future_pinned_dotasync(benchmark::State& state)
+{
+    const auto ex = dotasync::ThreadPool::Executor();
+    int i = 0;
+    for (auto _ : state)
+        i = Task::Run(ex, [i] { return work(i); }, asio::use_future).get();
+    benchmark::DoNotOptimize(i);
+}
+
+void tap_use_future_pinned_raw(benchmark::State& state)
+{
+    const auto ex = dotasync::ThreadPool::Executor();
+    int i = 0;
+    for (auto _ : state)
+        i = asio::post(ex, asio::use_future([i] { return work(i); })).get();
+    benchmark::DoNotOptimize(i);
+}
+
+} // namespace
+
+BENCHMARK(co_await_loop<await_from_result>)->Name("tap_co_await_immediate/dotasync");
+BENCHMARK(co_await_loop<await_post>)->Name("tap_co_await_immediate/raw");
+BENCHMARK(tap_use_future_dotasync)->Name("tap_use_future/dotasync");
+BENCHMARK(tap_use_future_raw)->Name("tap_use_future/raw");
+BENCHMARK(tap_use_future_pinned_dotasync)->Name("tap_use_future_pinned/dotasync");
+BENCHMARK(tap_use_future_pinned_raw)->Name("tap_use_future_pinned/raw");
+
+BENCHMARK_MAIN();
