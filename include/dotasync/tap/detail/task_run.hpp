@@ -18,7 +18,6 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -40,11 +39,12 @@ class run_operation {
 
 public:
     run_operation(F function, Handler handler, CancellationToken token, const Executor& executor)
-        : function_(std::move(function)), handler_(std::move(handler)), token_(std::move(token))
+        : function_(std::move(function)),
+          handler_(std::move(handler)),
+          work_(boost::asio::get_associated_executor(handler_, executor)),
+          inline_completion_(same_executor(work_.get_executor(), executor)),
+          token_(std::move(token))
     {
-        auto handler_executor = boost::asio::get_associated_executor(handler_, executor);
-        if (!same_executor(handler_executor, executor))
-            work_.emplace(std::move(handler_executor));
     }
 
     // cancel_requested: the handler's slot asked for cancellation before the
@@ -98,13 +98,14 @@ private:
     template <class... Values>
     void finish(Values&&... values)
     {
-        if (!work_) {
+        if (inline_completion_) {
             std::move(handler_)(std::forward<Values>(values)...);
+            work_.reset();
             return;
         }
         // The handler runs on its own executor (a coroutine's, a strand),
         // which the work guard has kept alive meanwhile.
-        auto executor = work_->get_executor();
+        auto executor = work_.get_executor();
         boost::asio::dispatch(executor, [handler = std::move(handler_),
                                          ... values = std::forward<Values>(values)]() mutable {
             std::move(handler)(std::move(values)...);
@@ -114,8 +115,14 @@ private:
 
     F function_;
     Handler handler_;
-    // Held while the function runs elsewhere than on the handler's executor.
-    std::optional<boost::asio::executor_work_guard<work_executor>> work_;
+    // Keeps the handler's executor running until the handler has been
+    // called. It is held even when the handler runs inline, because giving
+    // back the last unit of work stops an io_context. A plain member, not a
+    // std::optional: g++ 12 reports a moved std::optional of a work guard as
+    // maybe uninitialized, and the operation is moved into the posted item.
+    boost::asio::executor_work_guard<work_executor> work_;
+    // The handler's executor is the one the function runs on: call it there.
+    bool inline_completion_;
     CancellationToken token_;
 };
 
