@@ -1,5 +1,6 @@
 #include <dotasync/core/cancellation.hpp>
 
+#include <dotasync/core/detail/check_delay.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -169,9 +170,7 @@ public:
 
     void cancel_after(std::chrono::milliseconds delay)
     {
-        if (delay < std::chrono::milliseconds(-1))
-            throw ArgumentOutOfRangeException(
-                "delay", "The delay must be -1 (infinite) or a non-negative number of milliseconds.");
+        check_delay(delay);
         std::lock_guard lock(mutex_);
         if (disposed_)
             throw ObjectDisposedException("CancellationTokenSource");

@@ -1,5 +1,7 @@
 #include <dotasync/io/file.hpp>
 
+#include "io/detail/path_check.hpp"
+
 namespace dotasync {
 
 namespace {
@@ -27,8 +29,7 @@ Result read_all(const std::filesystem::path& path)
 
 void File::check_path(const std::filesystem::path& path)
 {
-    if (path.empty())
-        throw ArgumentException("The path is empty.", "path");
+    detail::check_path(path);
 }
 
 std::unique_ptr<FileStream> File::OpenRead(const std::filesystem::path& path)

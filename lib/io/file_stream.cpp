@@ -1,6 +1,7 @@
 #include <dotasync/io/file_stream.hpp>
 
 #include "io/detail/file_core.hpp"
+#include "io/detail/path_check.hpp"
 
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/io/detail/file_backend.hpp>
@@ -51,8 +52,7 @@ std::error_code errno_code(int value) noexcept
 void check_open_arguments(const std::filesystem::path& path, FileMode mode, FileAccess access, FileShare share,
                           int bufferSize, FileOptions options)
 {
-    if (path.empty())
-        throw ArgumentException("The path is empty.", "path");
+    detail::check_path(path);
     if (static_cast<int>(mode) < static_cast<int>(FileMode::CreateNew) ||
         static_cast<int>(mode) > static_cast<int>(FileMode::Append))
         throw ArgumentOutOfRangeException("mode", "The value is not a FileMode.");
@@ -126,10 +126,13 @@ void FileStream::open(FileMode mode, FileShare share, FileOptions options)
     }
     switch (mode) {
     case FileMode::CreateNew: flags |= O_CREAT | O_EXCL; break;
-    case FileMode::Create: flags |= O_CREAT | O_TRUNC; break;
+    // Not O_TRUNC: the file is emptied only once the share lock below is
+    // held, so that an open refused by another stream's FileShare::None
+    // leaves the file as it was (as .NET checks sharing before truncating).
+    case FileMode::Create: flags |= O_CREAT; break;
     case FileMode::Open: break;
     case FileMode::OpenOrCreate: flags |= O_CREAT; break;
-    case FileMode::Truncate: flags |= O_TRUNC; break;
+    case FileMode::Truncate: break;
     // Not O_APPEND: it would make the kernel ignore the offsets of pwrite.
     case FileMode::Append: flags |= O_CREAT; break;
     }
@@ -169,6 +172,10 @@ void FileStream::open(FileMode mode, FileShare share, FileOptions options)
         if (error != ENOLCK && error != EOPNOTSUPP)
             throw_errno(error, name());
     }
+
+    if ((mode == FileMode::Create || mode == FileMode::Truncate) && S_ISREG(st.st_mode) &&
+        ::ftruncate(fd, 0) != 0)
+        throw_errno(errno, name());
 
     if (has_flag(options, FileOptions::SequentialScan))
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -1,5 +1,7 @@
 #include <dotasync/io/stream.hpp>
 
+#include <dotasync/core/detail/check_executor.hpp>
+
 #include <boost/asio/append.hpp>
 #include <boost/asio/post.hpp>
 
@@ -42,6 +44,8 @@ void complete_io(io_handler handler, completion_mode mode, const boost::asio::an
 Stream::Stream(executor_type executor, std::string name)
     : executor_(std::move(executor)), name_(std::make_shared<const std::string>(std::move(name)))
 {
+    // Before a derived constructor opens anything.
+    detail::check_executor(executor_);
 }
 
 Stream::~Stream() = default;
@@ -81,26 +85,30 @@ void Stream::ensure_open() const
         throw ObjectDisposedException(name(), "The stream is closed.");
 }
 
+// CanRead() is false for a closed stream too, and a Close() on another
+// thread may come between any two checks: the stream is asked whether it is
+// closed after CanRead() said no, so that a stream closed meanwhile is
+// reported as closed, never as one that cannot read.
 void Stream::ensure_readable() const
 {
-    ensure_open();
-    if (!CanRead())
+    if (!CanRead()) {
+        ensure_open();
         throw NotSupportedException("The stream does not support reading.");
+    }
 }
 
 void Stream::ensure_writable() const
 {
-    ensure_open();
-    if (!CanWrite())
+    if (!CanWrite()) {
+        ensure_open();
         throw NotSupportedException("The stream does not support writing.");
+    }
 }
 
 boost::system::error_code Stream::prepare_asio_operation(bool write) noexcept
 {
-    if (is_closed())
-        return boost::asio::error::bad_descriptor;
     if (write ? !CanWrite() : !CanRead())
-        return boost::asio::error::operation_not_supported;
+        return is_closed() ? boost::asio::error::bad_descriptor : boost::asio::error::operation_not_supported;
     try {
         prepare_async(write);
     } catch (const IOException& e) {

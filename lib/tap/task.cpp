@@ -9,13 +9,6 @@
 
 namespace dotasync::detail {
 
-void validate_delay(std::chrono::milliseconds delay)
-{
-    if (delay < infinite_delay)
-        throw ArgumentOutOfRangeException(
-            "delay", "The delay must be -1 (infinite) or a non-negative number of milliseconds.");
-}
-
 bool is_cancellation(const std::exception_ptr& error) noexcept
 {
     if (!error)

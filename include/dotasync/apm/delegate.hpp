@@ -31,6 +31,7 @@
 
 #include <dotasync/apm/detail/delegate_invoker.hpp>
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/core/detail/check_executor.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -70,6 +71,7 @@ public:
     Delegate(executor_type executor, F callable)
         : target_(make_target(std::move(callable))), executor_(std::move(executor))
     {
+        detail::check_executor(executor_);
     }
 
     // Runs the target on the calling thread.

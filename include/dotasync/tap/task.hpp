@@ -75,6 +75,8 @@
 #define DOTASYNC_TAP_TASK_HPP
 
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/detail/check_delay.hpp>
+#include <dotasync/core/detail/check_executor.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/tap/detail/task_delay.hpp>
@@ -185,6 +187,7 @@ struct Task {
         static_assert(std::is_void_v<result_type> || std::is_default_constructible_v<result_type>,
                       "Task::Run passes a value even on failure, so the function's result type must be default "
                       "constructible");
+        detail::check_executor(executor);
         if constexpr (requires(const std::decay_t<F>& f) {
                           { f == nullptr } -> std::convertible_to<bool>;
                       }) {
@@ -214,7 +217,8 @@ struct Task {
     template <detail::asio_executor Executor, class CompletionToken>
     static auto Delay(const Executor& executor, std::chrono::milliseconds delay, CompletionToken&& token)
     {
-        detail::validate_delay(delay);
+        detail::check_executor(executor);
+        detail::check_delay(delay);
         return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
             detail::delay_initiation<std::decay_t<Executor>>(executor), token, delay);
     }
@@ -223,7 +227,8 @@ struct Task {
     static auto Delay(const Executor& executor, std::chrono::milliseconds delay, CancellationToken cancellationToken,
                       CompletionToken&& token)
     {
-        detail::validate_delay(delay);
+        detail::check_executor(executor);
+        detail::check_delay(delay);
         auto cancellable = with_cancellation(std::move(cancellationToken), std::forward<CompletionToken>(token));
         return boost::asio::async_initiate<decltype(cancellable), void(std::exception_ptr)>(
             detail::delay_initiation<std::decay_t<Executor>>(executor), cancellable, delay);

@@ -11,12 +11,11 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 #include <string_view>
 
-#if defined(BOOST_ASIO_HAS_IO_URING)
-#include <liburing.h>
+#if defined(DOTASYNC_HAS_LIBURING)
+#include "io/detail/uring_ring.hpp"
 #endif
 
 namespace dotasync::detail {
@@ -32,18 +31,10 @@ const probe_result& uring_probe()
 {
     static const probe_result result = [] {
         probe_result r;
-#if defined(BOOST_ASIO_HAS_IO_URING)
-        // The same call Asio's io_uring service makes first: if it is refused
-        // here (EPERM under a seccomp profile, ENOSYS on old kernels, ...),
-        // Asio would throw at the first file operation.
-        io_uring ring;
-        const int rc = ::io_uring_queue_init(8, &ring, 0);
-        if (rc == 0) {
-            ::io_uring_queue_exit(&ring);
-            r.available = true;
-        } else {
-            r.reason = std::string("io_uring_queue_init failed: ") + std::strerror(-rc);
-        }
+#if defined(DOTASYNC_HAS_LIBURING)
+        // Containers often refuse io_uring_setup (EPERM under a seccomp
+        // profile), and old kernels lack it or drop completions.
+        r.available = uring_ring::instance(&r.reason) != nullptr;
 #else
         r.reason = "dotasync was built without liburing (meson option io_uring)";
 #endif

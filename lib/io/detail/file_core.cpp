@@ -1,16 +1,12 @@
 #include "io/detail/file_core.hpp"
 
 #include "io/detail/blocking_io_pool.hpp"
-
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/prefer.hpp>
-#if defined(BOOST_ASIO_HAS_IO_URING)
-#include <boost/asio/write_at.hpp>
+#if defined(DOTASYNC_HAS_LIBURING)
+#include "io/detail/uring_ring.hpp"
 #endif
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 
 #include <cerrno>
 #include <sys/stat.h>
@@ -27,47 +23,6 @@ using error_code = boost::system::error_code;
 error_code errno_code(int value) noexcept
 {
     return error_code(value, boost::system::system_category());
-}
-
-// A pending thread-pool operation: what the blocking thread needs, and what
-// the completion needs to reach the handler's executor.
-struct pool_op {
-    io_handler handler;
-    // The stream's executor: the completion is posted there and dispatched
-    // from there to the handler's associated executor.
-    asio::any_io_executor executor;
-    // Keeps the handler's executor (its io_context) from running out of work
-    // while the operation runs on a thread it does not know about.
-    asio::any_completion_executor work;
-    // Set from the handler's cancellation slot; shared with the slot's
-    // handler, which may outlive the operation.
-    std::shared_ptr<std::atomic<bool>> cancelled;
-};
-
-pool_op make_pool_op(io_handler handler, const asio::any_io_executor& executor)
-{
-    pool_op op{std::move(handler), executor, {}, {}};
-    op.work = asio::prefer(asio::get_associated_executor(op.handler, executor), asio::execution::outstanding_work.tracked);
-    auto slot = asio::get_associated_cancellation_slot(op.handler);
-    if (slot.is_connected()) {
-        op.cancelled = std::make_shared<std::atomic<bool>>(false);
-        slot.assign([flag = op.cancelled](asio::cancellation_type) { flag->store(true, std::memory_order_release); });
-    }
-    return op;
-}
-
-bool cancel_requested(const pool_op& op) noexcept
-{
-    return op.cancelled && op.cancelled->load(std::memory_order_acquire);
-}
-
-void finish_pool_op(pool_op op, error_code ec, std::size_t n)
-{
-    // The handler's cancellation slot keeps the flag setter installed, as
-    // Asio's own operations leave theirs: clearing it here, on a thread of
-    // the blocking pool, could overlap an emission from the thread that
-    // cancels. The setter only sets a flag that nothing reads any more.
-    asio::post(op.executor, asio::append(std::move(op.handler), ec, n));
 }
 
 // One pread or pwrite of bytes at offset, repeated while a signal interrupts
@@ -89,14 +44,8 @@ std::size_t positional_io(Syscall syscall, int fd, std::span<Byte> bytes, std::i
 } // namespace
 
 file_core::file_core(asio::any_io_executor executor, int fd, file_backend backend)
-    : executor_(std::move(executor)), fd_(fd), backend_(backend)
+    : executor_(std::move(executor)), fd_(fd), backend_(backend), registry_(file_operation_registry::of(executor_))
 {
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    if (backend_ == file_backend::uring) {
-        uring_file_.emplace(executor_);
-        uring_file_->assign(fd_);
-    }
-#endif
 }
 
 file_core::~file_core()
@@ -136,31 +85,15 @@ void file_core::close()
     if (previous == 0)
         return close_descriptor();
     // Operations in flight: the last lease returned closes the descriptor.
-    // io_uring operations are asked to stop; thread-pool operations that have
-    // not started see closing() and complete as cancelled, and those running
-    // finish with their data.
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    if (uring_file_) {
-        std::lock_guard uring_lock(uring_mutex_);
-        boost::system::error_code ignored;
-        // After the last lease closed the file already, this fails harmlessly.
-        uring_file_->cancel(ignored);
-    }
-#endif
+    // Each is asked to stop; what the kernel or a blocking thread is doing
+    // already finishes with its data.
+    registry_->cancel_all_of(this);
 }
 
 void file_core::close_descriptor() noexcept
 {
     if (closed_.exchange(true, std::memory_order_acq_rel))
         return;
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    if (uring_file_) {
-        std::lock_guard uring_lock(uring_mutex_);
-        boost::system::error_code ignored;
-        uring_file_->close(ignored);
-        return;
-    }
-#endif
     ::close(fd_);
 }
 
@@ -206,12 +139,7 @@ void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, c
     }
 
     // The use outlives this call now: the back-end holds it as a lease.
-    lease held(shared_from_this());
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    if (uring_file_)
-        return uring_read(std::move(held), offset, bytes, done, std::move(handler));
-#endif
-    pool_read(std::move(held), offset, bytes, done, std::move(handler));
+    start_transfer(lease(shared_from_this()), false, offset, bytes.data(), bytes.size(), done, std::move(handler));
 }
 
 void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> bytes, completion_mode mode,
@@ -224,114 +152,164 @@ void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> b
     }
     if (bytes.empty())
         return complete_io(std::move(handler), mode, executor_, {}, 0);
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    if (uring_file_)
-        return uring_write(std::move(held), offset, bytes, std::move(handler));
-#endif
-    pool_write(std::move(held), offset, bytes, std::move(handler));
+    // The back-ends never write through the pointer of a write.
+    start_transfer(std::move(held), true, offset, const_cast<std::byte*>(bytes.data()), bytes.size(), 0,
+                   std::move(handler));
 }
+
+// What both back-ends share: the reservation of size bytes at offset, the
+// lease on the descriptor, and the rules for what a read or write reports.
+class file_core::transfer {
+public:
+    transfer(std::shared_ptr<file_core> core, lease held, bool write, std::int64_t offset, std::byte* data,
+             std::size_t size, std::size_t done)
+        : core_(std::move(core)), held_(std::move(held)), write_(write), offset_(offset), data_(data), size_(size),
+          done_(done)
+    {
+    }
+
+protected:
+    // The outcome of the back-end's work: done_ bytes in all (those of the
+    // fast path included) and the failure that stopped it, if any.
+    void finish(file_operation& op, error_code ec) noexcept
+    {
+        if (!write_) {
+            // Bytes read are reported; a failure after them comes back from
+            // the next read. A read that got nothing, and no failure, is at
+            // the end of the file.
+            if (done_ > 0)
+                ec = {};
+            else if (!ec)
+                ec = asio::error::eof;
+        } else if (!ec && done_ < size_) {
+            // Stopped between two requests, with a prefix written.
+            ec = asio::error::operation_aborted;
+        }
+        held_.reset();
+        core_->give_back(static_cast<std::int64_t>(size_ - done_));
+        core_->registry_->complete(op, ec, done_);
+    }
+
+    std::shared_ptr<file_core> core_;
+    lease held_;
+    const bool write_;
+    const std::int64_t offset_;
+    std::byte* const data_;
+    const std::size_t size_;
+    std::size_t done_;
+};
 
 // A read that reaches the pool after cancellation was requested, or after
 // close(), completes as cancelled with only the bytes the fast path copied.
 // A pread that has started cannot be interrupted: the read then completes
 // with what it read, as an io_uring read that the kernel could no longer
-// cancel does.
-void file_core::pool_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done,
-                          io_handler handler)
-{
-    run_on_pool(std::move(held), bytes.size(), done, std::move(handler),
-                [offset, bytes, done](int fd, const pool_op&, error_code& ec) {
-                    // One pread is a complete read_some: its bytes continue
-                    // those the fast path copied.
-                    const std::size_t n = positional_io(::pread, fd, bytes.subspan(done),
-                                                        offset + static_cast<std::int64_t>(done), ec);
-                    // Bytes already copied are reported; a failure after
-                    // them comes back from the next read.
-                    if (done > 0)
-                        ec = {};
-                    else if (!ec && n == 0)
-                        ec = asio::error::eof;
-                    return done + n;
-                });
-}
+// cancel does. A write stops between two pwrite calls once cancellation is
+// requested, having written a prefix of the bytes.
+class file_core::pool_transfer final : public file_operation, public transfer {
+public:
+    pool_transfer(std::shared_ptr<file_core> core, lease held, bool write, std::int64_t offset, std::byte* data,
+                  std::size_t size, std::size_t done, io_handler handler)
+        : file_operation(core.get(), std::move(handler), core->executor_),
+          transfer(std::move(core), std::move(held), write, offset, data, size, done)
+    {
+    }
 
-// A write stops between two pwrite calls once cancellation is requested,
-// having written a prefix of the bytes; the position then counts that prefix.
-void file_core::pool_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler)
-{
-    run_on_pool(std::move(held), bytes.size(), 0, std::move(handler),
-                [offset, bytes](int fd, const pool_op& op, error_code& ec) {
-                    std::size_t total = 0;
-                    while (total < bytes.size() && !ec) {
-                        if (total > 0 && cancel_requested(op)) {
-                            ec = asio::error::operation_aborted;
-                            break;
-                        }
-                        total += positional_io(::pwrite, fd, bytes.subspan(total),
-                                               offset + static_cast<std::int64_t>(total), ec);
-                    }
-                    return total;
-                });
-}
-
-template <class Transfer>
-void file_core::run_on_pool(lease held, std::size_t size, std::size_t done, io_handler handler, Transfer transfer)
-{
-    asio::post(blocking_io_pool(), [self = shared_from_this(), held = std::move(held), size, done,
-                                    op = make_pool_op(std::move(handler), executor_),
-                                    transfer = std::move(transfer)]() mutable {
+    void run() noexcept
+    {
         error_code ec;
-        std::size_t total = done;
-        if (self->closing() || cancel_requested(op)) {
-            // What the fast path copied is in the caller's buffer already.
-            if (done == 0)
+        if (core_->closing() || cancel_requested()) {
+            if (done_ == 0 || write_)
                 ec = asio::error::operation_aborted;
+        } else if (write_) {
+            while (done_ < size_ && !ec) {
+                if (done_ > 0 && cancel_requested())
+                    break;
+                done_ += positional_io(::pwrite, core_->fd_, std::span<const std::byte>(data_ + done_, size_ - done_),
+                                       offset_ + static_cast<std::int64_t>(done_), ec);
+            }
         } else {
-            total = transfer(self->fd_, op, ec);
+            // One pread is a complete read_some: its bytes continue those
+            // the fast path copied.
+            done_ += positional_io(::pread, core_->fd_, std::span<std::byte>(data_ + done_, size_ - done_),
+                                   offset_ + static_cast<std::int64_t>(done_), ec);
         }
-        held.reset();
-        self->give_back(static_cast<std::int64_t>(size - total));
-        finish_pool_op(std::move(op), ec, total);
-    });
-}
+        finish(*this, ec);
+    }
+};
 
-#if defined(BOOST_ASIO_HAS_IO_URING)
+#if defined(DOTASYNC_HAS_LIBURING)
 
-void file_core::uring_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done,
-                           io_handler handler)
-{
-    auto completion = adapt_completion(
-        std::move(handler), [self = shared_from_this(), held = std::move(held), size = bytes.size(),
-                             done](io_handler h, error_code ec, std::size_t n) mutable {
-            n += done;
-            // As on the thread pool: bytes read are reported, and a read
-            // cancelled before it read anything moves the position back by
-            // all it asked for.
-            if (n > 0)
-                ec = {};
-            held.reset();
-            self->give_back(static_cast<std::int64_t>(size - n));
-            std::move(h)(ec, n);
-        });
-    std::lock_guard lock(uring_mutex_);
-    uring_file_->async_read_some_at(static_cast<std::uint64_t>(offset) + done,
-                                    asio::buffer(bytes.data() + done, bytes.size() - done), std::move(completion));
-}
+// The kernel reads or writes; a write whose request wrote only part of its
+// bytes is submitted again for the rest, unless cancellation was requested.
+class file_core::uring_transfer final : public uring_operation, public transfer {
+public:
+    uring_transfer(std::shared_ptr<file_core> core, lease held, bool write, std::int64_t offset, std::byte* data,
+                   std::size_t size, std::size_t done, io_handler handler)
+        : uring_operation(core.get(), std::move(handler), core->executor_),
+          transfer(std::move(core), std::move(held), write, offset, data, size, done)
+    {
+        fd = core_->fd_;
+        uring_operation::write = write_;
+        aim();
+    }
 
-void file_core::uring_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler)
-{
-    auto completion = adapt_completion(std::move(handler), [self = shared_from_this(), held = std::move(held),
-                                                            size = bytes.size()](io_handler h, error_code ec,
-                                                                                 std::size_t n) mutable {
-        held.reset();
-        self->give_back(static_cast<std::int64_t>(size - n));
-        std::move(h)(ec, n);
-    });
-    std::lock_guard lock(uring_mutex_);
-    asio::async_write_at(*uring_file_, static_cast<std::uint64_t>(offset), asio::buffer(bytes.data(), bytes.size()),
-                         std::move(completion));
-}
+    bool on_result(int result) noexcept override
+    {
+        if ((result == -EINTR || result == -EAGAIN) && !cancel_requested())
+            return true;
+        error_code ec;
+        if (result == -ECANCELED || result == -EINTR || result == -EAGAIN) {
+            ec = asio::error::operation_aborted;
+        } else if (result < 0) {
+            ec = errno_code(-result);
+        } else {
+            done_ += static_cast<std::size_t>(result);
+            if (write_ && done_ < size_) {
+                if (result > 0 && !cancel_requested()) {
+                    aim();
+                    return true;
+                }
+                if (result == 0)
+                    ec = make_error_code(boost::system::errc::io_error);
+            }
+        }
+        finish(*this, ec);
+        return false;
+    }
+
+private:
+    void aim() noexcept
+    {
+        offset = static_cast<std::uint64_t>(offset_) + done_;
+        data = data_ + done_;
+        // One request moves at most what a single read or write may.
+        size = std::min<std::size_t>(size_ - done_, 0x7ffff000);
+    }
+};
 
 #endif
+
+void file_core::start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
+                               std::size_t done, io_handler handler)
+{
+#if defined(DOTASYNC_HAS_LIBURING)
+    if (backend_ == file_backend::uring) {
+        auto op = std::make_shared<uring_transfer>(shared_from_this(), std::move(held), write, offset, data, size,
+                                                   done, std::move(handler));
+        // On a context that has shut down, the operation is abandoned:
+        // its handler goes with it.
+        if (!registry_->add(*op))
+            return;
+        op->connect_cancellation(op);
+        return uring_ring::instance()->submit(std::move(op));
+    }
+#endif
+    auto op = std::make_shared<pool_transfer>(shared_from_this(), std::move(held), write, offset, data, size, done,
+                                              std::move(handler));
+    if (!registry_->add(*op))
+        return;
+    op->connect_cancellation(op);
+    asio::post(blocking_io_pool(), [op = std::move(op)] { op->run(); });
+}
 
 } // namespace dotasync::detail

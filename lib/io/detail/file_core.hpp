@@ -16,28 +16,32 @@
 // position is moved back by the shortfall. Once all operations have completed,
 // the position is the start plus the bytes actually transferred.
 //
-// Cancellation (the handler's cancellation slot): io_uring operations are
-// cancelled in the kernel where it still can; thread-pool operations are
-// stopped before their pread starts, and writes also between two pwrite
-// calls. A read reports the bytes it read whenever it read any, so a
-// cancelled read has read nothing and the position rule moves the position
-// back to its start; a cancelled write reports the prefix it wrote.
+// Cancellation (the handler's cancellation slot, or close()): io_uring
+// requests are cancelled in the kernel where it still can; thread-pool
+// operations are stopped before their pread starts, and writes also between
+// two pwrite calls (io_uring writes likewise between two requests). A read
+// reports the bytes it read whenever it read any, so a cancelled read has
+// read nothing and the position rule moves the position back to its start;
+// a cancelled write reports the prefix it wrote.
+//
+// Lifetime: operations in flight are listed in the file_operation_registry of
+// the stream's execution context, so that destroying that context abandons
+// them safely (see file_operation.hpp). The core needs nothing of the context
+// after it is gone: a FileStream may be closed or destroyed before or after
+// its io_context.
 #ifndef DOTASYNC_LIB_IO_DETAIL_FILE_CORE_HPP
 #define DOTASYNC_LIB_IO_DETAIL_FILE_CORE_HPP
+
+#include "io/detail/file_operation.hpp"
 
 #include <dotasync/io/detail/file_backend.hpp>
 #include <dotasync/io/stream.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
-#if defined(BOOST_ASIO_HAS_IO_URING)
-#include <boost/asio/random_access_file.hpp>
-#endif
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <span>
 
 namespace dotasync::detail {
@@ -106,6 +110,10 @@ public:
     const boost::asio::any_io_executor& executor() const noexcept { return executor_; }
 
 private:
+    class transfer;
+    class pool_transfer;
+    class uring_transfer;
+
     // Counts a use without holding a reference to the core, for a use that
     // ends before the caller (who keeps the core alive) returns: two atomic
     // operations fewer than a lease on the path of every cached read. False,
@@ -115,22 +123,15 @@ private:
     void release() noexcept;
     void close_descriptor() noexcept;
 
-    void pool_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done, io_handler handler);
-    void pool_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler);
-    // Runs transfer(fd, op, ec) -> bytes on the blocking pool unless the
-    // operation was cancelled or the core closed first, then gives back the
-    // part of the size-byte reservation that was not transferred and posts
-    // the completion. done: bytes the fast path already read.
-    template <class Transfer>
-    void run_on_pool(lease held, std::size_t size, std::size_t done, io_handler handler, Transfer transfer);
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    void uring_read(lease held, std::int64_t offset, std::span<std::byte> bytes, std::size_t done, io_handler handler);
-    void uring_write(lease held, std::int64_t offset, std::span<const std::byte> bytes, io_handler handler);
-#endif
+    // Hands the rest of an operation to the back-end: size bytes at offset,
+    // of which the fast path already read done.
+    void start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
+                        std::size_t done, io_handler handler);
 
     boost::asio::any_io_executor executor_;
     const int fd_;
     const file_backend backend_;
+    const std::shared_ptr<file_operation_registry> registry_;
     std::atomic<std::int64_t> position_{0};
     // Cleared when the file system refuses RWF_NOWAIT, so that the fast path
     // is not tried again on every read.
@@ -143,12 +144,6 @@ private:
     std::atomic<std::uint64_t> uses_{0};
     std::atomic<bool> closed_{false};
 
-#if defined(BOOST_ASIO_HAS_IO_URING)
-    // Asio's I/O objects must not be used from several threads at once;
-    // operations start from any thread, so they start under this mutex.
-    std::mutex uring_mutex_;
-    std::optional<boost::asio::random_access_file> uring_file_;
-#endif
 };
 
 } // namespace dotasync::detail

@@ -24,16 +24,28 @@ template <class B>
 concept mutable_byte_range =
     byte_range<B> && !std::is_const_v<std::remove_reference_t<std::ranges::range_reference_t<B>>>;
 
+template <class B>
+inline constexpr bool is_span_v = false;
+template <class T, std::size_t Extent>
+inline constexpr bool is_span_v<std::span<T, Extent>> = true;
+
 // Checks (offset, count) against the buffer the way .NET does, in .NET's
-// order, and returns the selected bytes. A range without storage (data() is
-// null) that is asked for bytes stands for .NET's null array.
+// order, and returns the selected bytes.
+//
+// .NET's null array has one spelling: a std::span without storage (data() is
+// null, as in std::span<std::uint8_t>()) that is asked for bytes. A container
+// is always an array, however empty: an empty std::vector is .NET's empty
+// array whatever its capacity, so asking it for bytes is out of range, never
+// null.
 template <class B>
 auto checked_bytes(B&& buffer, int offset, int count)
 {
     auto* data = std::ranges::data(buffer);
     const auto size = static_cast<std::size_t>(std::ranges::size(buffer));
-    if (data == nullptr && (offset != 0 || count != 0))
-        throw ArgumentNullException("buffer");
+    if constexpr (is_span_v<std::remove_cvref_t<B>>) {
+        if (data == nullptr && (offset != 0 || count != 0))
+            throw ArgumentNullException("buffer");
+    }
     if (offset < 0)
         throw ArgumentOutOfRangeException("offset", "The offset must not be negative.");
     if (count < 0)

@@ -1,8 +1,8 @@
 // Internal: which back-end a FileStream uses for its asynchronous operations.
 //
-// io_uring (through asio::random_access_file) is used when the library was
-// built with liburing and the kernel allows it; whether it does is probed once,
-// at first use, because containers often forbid io_uring_setup. The thread-pool
+// io_uring (a ring that dotasync owns through liburing) is used when the
+// library was built with liburing and the kernel allows it; whether it does is
+// probed once, at first use, because containers often forbid io_uring_setup. The thread-pool
 // back-end (positional pread/pwrite on a private pool of blocking-I/O threads)
 // is used everywhere else. DOTASYNC_FILE_BACKEND=uring|threadpool forces one
 // (uring where unavailable falls back, with a warning). The choice is logged at

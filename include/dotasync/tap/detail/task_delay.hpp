@@ -2,6 +2,7 @@
 #ifndef DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 #define DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 
+#include <dotasync/core/detail/check_delay.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 
@@ -17,12 +18,6 @@
 #include <utility>
 
 namespace dotasync::detail {
-
-// Throws ArgumentOutOfRangeException for a negative delay other than -1 ms;
-// defined in lib/tap/task.cpp.
-void validate_delay(std::chrono::milliseconds delay);
-
-inline constexpr std::chrono::milliseconds infinite_delay{-1};
 
 // Turns the timer's error_code into Delay's exception_ptr, and owns the timer
 // so that it lives exactly as long as the wait. Everything associated with
