@@ -54,6 +54,12 @@ BOOST_AUTO_TEST_CASE(A_null_target_throws_ArgumentNullException)
     BOOST_CHECK_THROW((Delegate<void()>(std::function<void()>())), ArgumentNullException);
 }
 
+BOOST_AUTO_TEST_CASE(An_empty_executor_throws_ArgumentNullException)
+{
+    BOOST_CHECK_EXCEPTION((Delegate<int()>(boost::asio::any_io_executor(), [] { return 1; })), ArgumentNullException,
+                          [](const ArgumentNullException& e) { return e.ParamName() == "executor"; });
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(begin_and_end_invoke)

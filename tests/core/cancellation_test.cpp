@@ -280,6 +280,29 @@ BOOST_AUTO_TEST_CASE(CancelAfter_with_a_negative_delay_other_than_minus_one_thro
     BOOST_TEST(!cts.IsCancellationRequested());
 }
 
+BOOST_AUTO_TEST_CASE(Delays_above_4294967294_ms_throw_ArgumentOutOfRangeException_and_change_nothing)
+{
+    using std::chrono::milliseconds;
+    BOOST_CHECK_THROW(CancellationTokenSource(milliseconds::max()), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(CancellationTokenSource(milliseconds(4'294'967'295)), ArgumentOutOfRangeException);
+    CancellationTokenSource cts;
+    BOOST_CHECK_THROW(cts.CancelAfter(milliseconds::max()), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(cts.CancelAfter(milliseconds::min()), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(cts.CancelAfter(milliseconds(4'294'967'295)), ArgumentOutOfRangeException);
+    // The largest delay .NET accepts is a long wait, not an overflow that
+    // fires at once: a witness armed later with a short delay fires first.
+    CancellationTokenSource longest(milliseconds(4'294'967'294));
+    cts.CancelAfter(milliseconds(4'294'967'294));
+    CancellationTokenSource witness;
+    std::promise<void> fired;
+    auto registration = witness.Token().Register([&] { fired.set_value(); });
+    witness.CancelAfter(60ms);
+    auto future = fired.get_future();
+    get_within(future);
+    BOOST_TEST(!longest.IsCancellationRequested());
+    BOOST_TEST(!cts.IsCancellationRequested());
+}
+
 BOOST_AUTO_TEST_CASE(After_Dispose_Token_Cancel_and_CancelAfter_throw_ObjectDisposedException_and_old_tokens_keep_working)
 {
     CancellationTokenSource cts;

@@ -1,6 +1,7 @@
 #include <dotasync/io/file_stream.hpp>
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/io/file.hpp>
 #include <dotasync/io/memory_stream.hpp>
 
 #include "io/io_support.hpp"

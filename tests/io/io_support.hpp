@@ -2,6 +2,7 @@
 // a known pattern, checksums, descriptor counts and a running io_context.
 #pragma once
 
+#include <dotasync/core/exceptions.hpp>
 #include <dotasync/io/detail/file_backend.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -15,6 +16,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <typeinfo>
 #include <vector>
 
 #include <fcntl.h>
@@ -107,6 +109,13 @@ inline std::size_t open_descriptor_count()
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd"))
         ++n;
     return n;
+}
+
+// .NET's answer to an offset and count that reach past the end of the
+// buffer: exactly ArgumentException (not a derived one), naming no parameter.
+inline bool is_bad_range(const dotasync::ArgumentException& e)
+{
+    return typeid(e) == typeid(dotasync::ArgumentException) && e.ParamName().empty();
 }
 
 // Runs an io_context on a background thread for the lifetime of the object.

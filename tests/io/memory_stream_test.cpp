@@ -23,6 +23,12 @@ namespace asio = boost::asio;
 using namespace dotasync;
 using namespace dotasync_test;
 
+BOOST_AUTO_TEST_CASE(An_empty_executor_throws_ArgumentNullException)
+{
+    BOOST_CHECK_EXCEPTION(MemoryStream(boost::asio::any_io_executor()), ArgumentNullException,
+                          [](const ArgumentNullException& e) { return e.ParamName() == "executor"; });
+}
+
 BOOST_AUTO_TEST_CASE(Writes_grow_the_stream_and_reads_return_them)
 {
     MemoryStream ms;

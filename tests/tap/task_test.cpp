@@ -248,6 +248,44 @@ BOOST_AUTO_TEST_CASE(Delay_of_minus_one_waits_until_cancelled)
     BOOST_CHECK_THROW(done.get(), TaskCanceledException);
 }
 
+BOOST_AUTO_TEST_CASE(Delay_above_4294967294_ms_throws_ArgumentOutOfRangeException_before_starting)
+{
+    using std::chrono::milliseconds;
+    int calls = 0;
+    BOOST_CHECK_THROW(Task::Delay(milliseconds::max() / 2, [&](std::exception_ptr) { ++calls; }),
+                      ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(Task::Delay(milliseconds::max(), [&](std::exception_ptr) { ++calls; }),
+                      ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(Task::Delay(milliseconds(4'294'967'295), CancellationToken::None(), asio::deferred),
+                      ArgumentOutOfRangeException);
+    // The largest delay .NET accepts waits: a shorter delay started after it
+    // completes first, and cancelling it ends it.
+    CancellationTokenSource cts;
+    std::future<void> longest = Task::Delay(milliseconds(4'294'967'294), cts.Token(), asio::use_future);
+    std::future<void> fence = Task::Delay(30ms, asio::use_future);
+    get_within(fence);
+    BOOST_TEST((longest.wait_for(0ms) == std::future_status::timeout));
+    cts.Cancel();
+    BOOST_REQUIRE(longest.wait_for(generous) == std::future_status::ready);
+    BOOST_CHECK_THROW(longest.get(), TaskCanceledException);
+    BOOST_TEST(calls == 0);
+}
+
+BOOST_AUTO_TEST_CASE(Run_and_Delay_with_an_empty_executor_throw_ArgumentNullException_and_start_nothing)
+{
+    std::atomic<int> runs{0};
+    const asio::any_io_executor empty;
+    BOOST_CHECK_EXCEPTION(Task::Run(empty, [&] { ++runs; }, asio::use_future), ArgumentNullException,
+                          [](const ArgumentNullException& e) { return e.ParamName() == "executor"; });
+    BOOST_CHECK_THROW(Task::Run(empty, [&] { ++runs; }, CancellationToken::None(), asio::use_future),
+                      ArgumentNullException);
+    BOOST_CHECK_THROW(Task::Delay(empty, 10ms, asio::use_future), ArgumentNullException);
+    BOOST_CHECK_THROW(Task::Delay(empty, 10ms, CancellationToken::None(), asio::use_future), ArgumentNullException);
+    std::future<void> fence = Task::Run([] {}, asio::use_future);
+    get_within(fence);
+    BOOST_TEST(runs.load() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(Delay_with_another_negative_delay_throws_ArgumentOutOfRangeException_before_starting)
 {
     int calls = 0;

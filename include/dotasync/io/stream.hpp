@@ -20,8 +20,10 @@
 //
 // Argument checks follow .NET and are thrown by the Begin/XxxAsync call
 // itself, before anything starts: a range without storage asked for bytes ->
-// ArgumentNullException; negative offset or count, or offset + count past the
-// end of the buffer -> ArgumentOutOfRangeException; a closed stream ->
+// ArgumentNullException (only a std::span without storage stands for .NET's
+// null array: an empty container is an empty array); negative offset or count
+// -> ArgumentOutOfRangeException; offset + count past the end of the buffer ->
+// ArgumentException, naming no parameter, as .NET; a closed stream ->
 // ObjectDisposedException; reading a stream that cannot read (or writing one
 // that cannot write) -> NotSupportedException.
 //

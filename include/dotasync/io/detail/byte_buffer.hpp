@@ -51,8 +51,8 @@ auto checked_bytes(B&& buffer, int offset, int count)
     if (count < 0)
         throw ArgumentOutOfRangeException("count", "The count must not be negative.");
     if (static_cast<std::size_t>(offset) > size || size - static_cast<std::size_t>(offset) < static_cast<std::size_t>(count))
-        throw ArgumentOutOfRangeException(
-            "count", "The offset and count describe bytes beyond the end of the buffer.");
+        // .NET names no parameter here: it is the pair that is wrong.
+        throw ArgumentException("The offset and count describe bytes beyond the end of the buffer.");
     using byte_type = std::conditional_t<std::is_const_v<std::remove_pointer_t<decltype(data)>>, const std::byte,
                                          std::byte>;
     if (data == nullptr)
