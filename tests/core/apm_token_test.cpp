@@ -5,6 +5,7 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/running_context.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/log_capture.hpp"
 
@@ -37,24 +38,7 @@ namespace {
 
 constexpr auto generous = 10s;
 
-// Runs an io_context on a background thread for the lifetime of the object.
-class running_context {
-public:
-    running_context() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
-    ~running_context()
-    {
-        work_.reset();
-        io_.stop();
-        thread_.join();
-    }
-    asio::io_context& io() noexcept { return io_; }
-    std::thread::id thread_id() const noexcept { return thread_.get_id(); }
-
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::thread thread_;
-};
+using dotasync_test::running_context;
 
 // A class with BeginXxx/EndXxx methods built the way dotasync's own classes
 // build them: one initiating function, the apm token bound to (this, method).
@@ -640,26 +624,8 @@ namespace {
 
 // An io_context run by two threads, for strand tests: a strand is the only
 // thing that keeps the second thread from running a completion.
-class two_thread_context {
-public:
-    two_thread_context() : work_(asio::make_work_guard(io_))
-    {
-        for (auto& t : threads_)
-            t = std::thread([this] { io_.run(); });
-    }
-    ~two_thread_context()
-    {
-        work_.reset();
-        io_.stop();
-        for (auto& t : threads_)
-            t.join();
-    }
-    asio::io_context& io() noexcept { return io_; }
-
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::thread threads_[2];
+struct two_thread_context : dotasync_test::running_context {
+    two_thread_context() : running_context(2) {}
 };
 
 // What End threw, by type, or "returned".

@@ -4,6 +4,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/running_context.hpp"
 #include "support/allocation_counter.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -42,31 +43,7 @@ namespace {
 
 constexpr auto generous = 10s;
 
-// Runs an io_context on a background thread for the lifetime of the object.
-class running_context {
-public:
-    running_context() : work_(asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
-    ~running_context()
-    {
-        work_.reset();
-        io_.stop();
-        thread_.join();
-    }
-    asio::io_context& io() noexcept { return io_; }
-
-    // Returns once everything posted to the context before the call has run.
-    void drain()
-    {
-        std::promise<void> done;
-        asio::post(io_, [&] { done.set_value(); });
-        done.get_future().wait();
-    }
-
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::thread thread_;
-};
+using dotasync_test::running_context;
 
 // Waits for a future, failing the test instead of hanging.
 template <class T>
@@ -74,6 +51,19 @@ T get_within(std::future<T>& future)
 {
     BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
     return future.get();
+}
+
+// Returns once a source armed now with delay has cancelled itself: a timer
+// armed earlier with a shorter delay would have fired by then, without the
+// test sleeping for it.
+void wait_for_a_witness(std::chrono::milliseconds delay)
+{
+    CancellationTokenSource witness;
+    std::promise<void> fired;
+    auto registration = witness.Token().Register([&] { fired.set_value(); });
+    witness.CancelAfter(delay);
+    auto future = fired.get_future();
+    get_within(future);
 }
 
 // An initiating function that completes, posted, with the given error code.
@@ -262,12 +252,7 @@ BOOST_AUTO_TEST_CASE(CancelAfter_minus_one_disarms_the_timer)
     disarmed.CancelAfter(-1);
     // A second source armed later than the first was is the witness: once it
     // has fired, the disarmed timer would have fired too.
-    CancellationTokenSource witness;
-    std::promise<void> fired;
-    auto registration = witness.Token().Register([&] { fired.set_value(); });
-    witness.CancelAfter(60ms);
-    auto future = fired.get_future();
-    get_within(future);
+    wait_for_a_witness(60ms);
     BOOST_TEST(!disarmed.IsCancellationRequested());
 }
 
@@ -293,12 +278,7 @@ BOOST_AUTO_TEST_CASE(Delays_above_4294967294_ms_throw_ArgumentOutOfRangeExceptio
     // fires at once: a witness armed later with a short delay fires first.
     CancellationTokenSource longest(milliseconds(4'294'967'294));
     cts.CancelAfter(milliseconds(4'294'967'294));
-    CancellationTokenSource witness;
-    std::promise<void> fired;
-    auto registration = witness.Token().Register([&] { fired.set_value(); });
-    witness.CancelAfter(60ms);
-    auto future = fired.get_future();
-    get_within(future);
+    wait_for_a_witness(60ms);
     BOOST_TEST(!longest.IsCancellationRequested());
     BOOST_TEST(!cts.IsCancellationRequested());
 }

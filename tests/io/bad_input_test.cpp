@@ -61,20 +61,35 @@ const char* to_string(stream_state state)
     return "?";
 }
 
-// What .NET throws, and the parameter it names; no type means the call is
-// valid (and, with a count of 0, transfers nothing).
-struct expectation {
+// What a call threw: its dynamic type (none when it returned) and, for an
+// ArgumentException, the parameter it names.
+struct outcome {
     std::optional<std::type_index> type;
     std::string param;
 };
+
+template <class F>
+outcome outcome_of(F call)
+{
+    try {
+        call();
+    } catch (const ArgumentException& e) {
+        return {typeid(e), e.ParamName()};
+    } catch (const Exception& e) {
+        return {typeid(e), {}};
+    }
+    return {};
+}
 
 std::size_t size_of(buffer_kind kind)
 {
     return kind == buffer_kind::sized ? sized : 0;
 }
 
-// .NET's order: the buffer, offset, count, their sum, then the stream.
-expectation expected(buffer_kind kind, int offset, int count, stream_state state, bool reads)
+// What .NET throws, in .NET's order: the buffer, offset, count, their sum,
+// then the stream. No type: the call is valid (and, with a count of 0,
+// transfers nothing).
+outcome expected(buffer_kind kind, int offset, int count, stream_state state, bool reads)
 {
     if (kind == buffer_kind::null_span && (offset != 0 || count != 0))
         return {typeid(ArgumentNullException), "buffer"};
@@ -176,7 +191,7 @@ void run_matrix(const std::function<subject(stream_state)>& open, std::initializ
                     std::vector<std::uint8_t> storage(size_of(kind));
                     if (kind == buffer_kind::empty_with_capacity)
                         storage.reserve(64);
-                    const expectation want = expected(kind, offset, count, state, m.reads);
+                    const outcome want = expected(kind, offset, count, state, m.reads);
                     // A valid call with a count above 0 transfers bytes: not bad input.
                     if (!want.type && count != 0)
                         continue;
@@ -186,20 +201,13 @@ void run_matrix(const std::function<subject(stream_state)>& open, std::initializ
                          << to_string(state) << " stream";
                     BOOST_TEST_CONTEXT(what.str())
                     {
-                        std::optional<std::type_index> thrown;
-                        std::string param;
-                        try {
+                        const outcome got = outcome_of([&] {
                             with_buffer(kind, storage, [&](auto&& b) {
                                 call_member(m, *s.stream, b, offset, count, !want.type, calls);
                             });
-                        } catch (const ArgumentException& e) {
-                            thrown = typeid(e);
-                            param = e.ParamName();
-                        } catch (const Exception& e) {
-                            thrown = typeid(e);
-                        }
-                        BOOST_TEST((thrown == want.type), "threw " << (thrown ? thrown->name() : "nothing"));
-                        BOOST_TEST(param == want.param);
+                        });
+                        BOOST_TEST((got.type == want.type), "threw " << (got.type ? got.type->name() : "nothing"));
+                        BOOST_TEST(got.param == want.param);
                         if (position) {
                             BOOST_TEST(s.stream->Position() == *position);
                             BOOST_TEST(s.stream->Length() == *length);
@@ -331,18 +339,9 @@ BOOST_AUTO_TEST_CASE(Every_invalid_FileStream_constructor_argument_throws_and_to
         for (const auto& path : {existing, missing}) {
             BOOST_TEST_CONTEXT(c.what << " on " << path.filename())
             {
-                std::optional<std::type_index> thrown;
-                std::string param;
-                try {
-                    c.open(path);
-                } catch (const ArgumentException& e) {
-                    thrown = typeid(e);
-                    param = e.ParamName();
-                } catch (const Exception& e) {
-                    thrown = typeid(e);
-                }
-                BOOST_TEST((thrown == c.type), "threw " << (thrown ? thrown->name() : "nothing"));
-                BOOST_TEST(param == c.param);
+                const outcome got = outcome_of([&] { c.open(path); });
+                BOOST_TEST((got.type == c.type), "threw " << (got.type ? got.type->name() : "nothing"));
+                BOOST_TEST(got.param == c.param);
                 BOOST_TEST(!std::filesystem::exists(missing));
                 BOOST_TEST(read_file(existing) == pattern(100), boost::test_tools::per_element());
                 BOOST_TEST(open_descriptor_count() == descriptors);

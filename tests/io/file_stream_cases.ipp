@@ -1083,6 +1083,9 @@ BOOST_AUTO_TEST_CASE(A_path_with_a_NUL_character_throws_ArgumentException_and_to
     BOOST_TEST(read_file(victim) == pattern(100), boost::test_tools::per_element());
 }
 
+// .NET checks sharing before it truncates (its own test,
+// NoTruncateOnFileShareViolation). Mono 6.8 empties the file first; the
+// documented .NET behaviour is the one kept here.
 BOOST_AUTO_TEST_CASE(An_open_refused_by_a_share_lock_leaves_the_file_as_it_was)
 {
     temp_dir dir;
@@ -1142,7 +1145,7 @@ BOOST_AUTO_TEST_CASE(BeginRead_racing_Close_on_another_thread_throws_only_Object
     const auto before = open_descriptor_count();
     std::vector<std::uint8_t> buf(16);
     int calls = 0;
-    for (int round = 0; round < 5000; ++round) {
+    for (int round = 0; round < 500; ++round) {
         FileStream fs(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, 0);
         std::atomic<bool> go{false};
         std::thread closer([&] {
@@ -1170,6 +1173,6 @@ BOOST_AUTO_TEST_CASE(BeginRead_racing_Close_on_another_thread_throws_only_Object
         BOOST_CHECK_THROW(fs.BeginRead(buf, 0, 16, {}, {}), ObjectDisposedException);
         BOOST_CHECK_THROW(fs.ReadAsync(buf, asio::use_future), ObjectDisposedException);
     }
-    BOOST_TEST_MESSAGE(calls << " BeginRead calls raced 5000 Close calls");
+    BOOST_TEST_MESSAGE(calls << " BeginRead calls raced 500 Close calls");
     BOOST_TEST(open_descriptor_count() == before);
 }

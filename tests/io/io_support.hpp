@@ -5,9 +5,9 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/io/detail/file_backend.hpp>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
+
+#include "support/running_context.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -118,24 +118,6 @@ inline bool is_bad_range(const dotasync::ArgumentException& e)
     return typeid(e) == typeid(dotasync::ArgumentException) && e.ParamName().empty();
 }
 
-// Runs an io_context on a background thread for the lifetime of the object.
-class running_context {
-public:
-    running_context() : work_(boost::asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
-    ~running_context()
-    {
-        work_.reset();
-        io_.stop();
-        thread_.join();
-    }
-    boost::asio::io_context& io() noexcept { return io_; }
-    std::thread::id thread_id() const noexcept { return thread_.get_id(); }
-
-private:
-    boost::asio::io_context io_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-    std::thread thread_;
-};
 
 // Suite fixture: FileStreams opened in the suite use Backend.
 template <dotasync::detail::file_backend Backend>

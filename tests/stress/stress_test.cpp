@@ -17,6 +17,7 @@
 #include <dotasync/dotasync.hpp>
 
 #include "io/io_support.hpp"
+#include "support/running_context.hpp"
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/deferred.hpp>
@@ -166,25 +167,14 @@ public:
         return names;
     }
 
-    std::uint64_t started() const
+    struct totals {
+        std::uint64_t started, completed, cancelled;
+        std::size_t open;
+    };
+    totals counts() const
     {
         std::lock_guard lock(mutex_);
-        return started_;
-    }
-    std::uint64_t completed() const
-    {
-        std::lock_guard lock(mutex_);
-        return completed_;
-    }
-    std::uint64_t cancelled() const
-    {
-        std::lock_guard lock(mutex_);
-        return cancelled_;
-    }
-    std::size_t open() const
-    {
-        std::lock_guard lock(mutex_);
-        return open_.size();
+        return {started_, completed_, cancelled_, open_.size()};
     }
 
 private:
@@ -231,28 +221,6 @@ private:
     std::condition_variable changed_;
     bool done_ = false;
     std::thread thread_;
-};
-
-// The shared io_context, run by two threads.
-class shared_context {
-public:
-    shared_context() : work_(asio::make_work_guard(io_))
-    {
-        for (auto& t : threads_)
-            t = std::thread([this] { io_.run(); });
-    }
-    ~shared_context()
-    {
-        work_.reset();
-        for (auto& t : threads_)
-            t.join();
-    }
-    asio::io_context& io() noexcept { return io_; }
-
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::thread threads_[2];
 };
 
 // What every worker thread has at hand.
@@ -665,7 +633,7 @@ void run_stress(detail::file_backend backend)
     const auto start = clock_type::now();
     {
         watchdog dog(book);
-        shared_context context;
+        running_context context(2);
         std::vector<std::thread> threads;
         for (int i = 0; i < workers; ++i)
             threads.emplace_back([&, i] {
@@ -695,14 +663,15 @@ void run_stress(detail::file_backend backend)
             t.join();
     }
     const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
-    BOOST_TEST_MESSAGE(detail::to_string(backend) << " back-end: " << rounds.load() << " rounds, " << book.started()
-                                                  << " operations (" << book.cancelled() << " cancelled) in "
+    const auto totals = book.counts();
+    BOOST_TEST_MESSAGE(detail::to_string(backend) << " back-end: " << rounds.load() << " rounds, " << totals.started
+                                                  << " operations (" << totals.cancelled << " cancelled) in "
                                                   << seconds << " s");
     for (const auto& failure : book.failures())
         BOOST_ERROR(failure);
-    BOOST_TEST(book.open() == 0u);
-    BOOST_TEST(book.completed() == book.started());
-    BOOST_TEST(book.started() > 0u);
+    BOOST_TEST(totals.open == 0u);
+    BOOST_TEST(totals.completed == totals.started);
+    BOOST_TEST(totals.started > 0u);
     BOOST_TEST(open_descriptor_count() == descriptors);
 }
 

@@ -5,6 +5,8 @@
 #include <dotasync/tap/task_completion_source.hpp>
 #include <dotasync/tap/task_factory.hpp>
 
+#include "support/running_context.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
@@ -39,27 +41,9 @@ T get_within(std::future<T>& future)
     return future.get();
 }
 
-// Runs an io_context on two background threads for the lifetime of the object.
-class running_context {
-public:
-    running_context() : work_(asio::make_work_guard(io_))
-    {
-        for (auto& t : threads_)
-            t = std::thread([this] { io_.run(); });
-    }
-    ~running_context()
-    {
-        work_.reset();
-        io_.stop();
-        for (auto& t : threads_)
-            t.join();
-    }
-    asio::io_context& io() noexcept { return io_; }
-
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::thread threads_[2];
+// Two threads: completions may run on either.
+struct two_thread_context : dotasync_test::running_context {
+    two_thread_context() : running_context(2) {}
 };
 
 asio::awaitable<int> square(int v)
@@ -135,7 +119,7 @@ BOOST_AUTO_TEST_CASE(End_rethrows_the_operations_exception_with_its_original_typ
 
 BOOST_AUTO_TEST_CASE(End_throws_the_dotnet_exception_for_an_operation_that_failed_with_an_error_code)
 {
-    running_context ctx;
+    two_thread_context ctx;
     asio::steady_timer timer(ctx.io(), 1h);
     auto ar = TaskToAsyncResult::Begin(timer.async_wait(asio::deferred), {}, {});
     asio::post(ctx.io(), [&] { timer.cancel(); });
@@ -183,7 +167,7 @@ BOOST_AUTO_TEST_CASE(End_twice_throws_InvalidOperationException_and_End_of_nullp
 
 BOOST_AUTO_TEST_CASE(End_of_a_result_another_method_began_throws_InvalidOperationException)
 {
-    running_context ctx;
+    two_thread_context ctx;
     auto foreign = asio::post(ctx.io(), apm());
     BOOST_CHECK_THROW(TaskToAsyncResult::End(foreign), InvalidOperationException);
     BOOST_CHECK_NO_THROW(end<void()>(foreign));
@@ -320,7 +304,7 @@ BOOST_AUTO_TEST_SUITE(deadlock_detection)
 
 BOOST_AUTO_TEST_CASE(End_inside_the_strand_the_operation_completes_on_throws_InvalidOperationException)
 {
-    running_context ctx;
+    two_thread_context ctx;
     auto strand = asio::make_strand(ctx.io());
     std::promise<std::pair<std::string, IAsyncResultPtr>> inside;
     asio::post(strand, [&] {

@@ -9,8 +9,9 @@
 // Asynchronous reads first try preadv2(RWF_NOWAIT): data already in the page
 // cache is copied at once (BeginRead then completes synchronously; the Asio
 // and TAP faces post their completion). Otherwise the operation goes to the
-// back-end: io_uring through asio::random_access_file where the library was
-// built with liburing and the kernel allows it, else positional pread/pwrite
+// back-end: io_uring (a ring dotasync owns through liburing, so that consumers
+// need no Asio configuration macro) where the library was built with liburing
+// and the kernel allows it, else positional pread/pwrite
 // on a private pool of blocking-I/O threads (never on threads that run
 // io_contexts); see io/detail/file_backend.hpp for the choice.
 //
@@ -38,7 +39,11 @@
 // directory -> UnauthorizedAccessException; Append positions at the end,
 // needs FileAccess::Write, and refuses seeking or truncating before that
 // point (IOException). FileShare::None takes an exclusive flock(), any other
-// share a shared one; a conflicting lock -> IOException. FileOptions:
+// share a shared one; a conflicting lock -> IOException, and the file is left
+// as it was (Create and Truncate empty it only once the lock is held). A path
+// that is empty or holds a NUL character -> ArgumentException; an empty
+// executor -> ArgumentNullException; both before anything is opened.
+// FileOptions:
 // DeleteOnClose removes the file on Close, WriteThrough opens with O_SYNC,
 // SequentialScan and RandomAccess become posix_fadvise hints.
 //
@@ -49,6 +54,15 @@
 // finished and with OperationCanceledException otherwise; the descriptor is
 // closed exactly once, after the last operation stopped using it. The
 // destructor closes.
+//
+// Lifetimes: a FileStream and its io_context may be destroyed in either order.
+// Destroying the io_context (or its last reference, for another execution
+// context) with operations in flight asks them to stop, waits until the kernel
+// or the blocking thread is done with their buffers, and destroys their
+// handlers, as Asio does for its own operations: a BeginRead/BeginWrite result
+// then completes with OperationCanceledException, so EndRead, EndWrite and
+// WaitOne never hang. A stream that outlives its io_context can still be
+// ended, closed and destroyed; it starts no new operation there.
 //
 // Thread-safety: as Stream.
 #ifndef DOTASYNC_IO_FILE_STREAM_HPP
