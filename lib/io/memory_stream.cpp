@@ -123,7 +123,10 @@ int MemoryStream::read_locked(std::span<std::byte> bytes)
     if (position_ >= size)
         return 0;
     const auto n = static_cast<std::size_t>(std::min<std::int64_t>(size - position_, static_cast<std::int64_t>(bytes.size())));
-    std::memcpy(bytes.data(), data_.data() + position_, n);
+    // An empty read may come with no storage at all (an empty vector), and
+    // memcpy must not be given a null pointer even for no bytes.
+    if (n != 0)
+        std::memcpy(bytes.data(), data_.data() + position_, n);
     position_ += static_cast<std::int64_t>(n);
     return static_cast<int>(n);
 }
