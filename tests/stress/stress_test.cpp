@@ -13,7 +13,9 @@
 //     the position where it was;
 //   - descriptors return to their starting count.
 // Each run is bounded in time (DOTASYNC_STRESS_SECONDS, default 8 per
-// back-end) and in rounds, so that it fits every CI stage.
+// back-end) and in rounds, so that it fits every CI stage. Boost.Test is not
+// thread-safe: worker threads record into the ledger, and only the test's
+// own thread reports.
 #include <dotasync/dotasync.hpp>
 
 #include "io/io_support.hpp"
@@ -549,7 +551,6 @@ void file_round(worker& w, file_state& file)
                                        bufs[static_cast<std::size_t>(i)].begin() + n, model.begin() + from)))
                 w.book.fail(e->name() + ": the bytes read differ from the file's");
         }
-        BOOST_TEST_CHECKPOINT("reopening");
         if (read_file(file.path) != model)
             w.book.fail(w.name("file") + ": its bytes differ from the writes that completed");
         file.open(w.io);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -174,22 +175,24 @@ void uring_ring::reap() noexcept
         }
         if (rc < 0)
             continue; // -EINTR, or nothing yet while a submission is retried
-        state_->submitted.load(std::memory_order_acquire);
 
-        unsigned head = 0;
-        unsigned seen = 0;
-        io_uring_for_each_cqe(&state_->ring, head, cqe)
-        {
-            ++seen;
-            const std::uint64_t tag = ::io_uring_cqe_get_data64(cqe);
+        // The batch is fixed before the submission counter is read: every
+        // answer in it was submitted before that read, so the read orders
+        // the submitters' writes before the handling below. Answers that
+        // arrive meanwhile wait for the next batch.
+        io_uring_cqe* batch[64];
+        const unsigned count = ::io_uring_peek_batch_cqe(&state_->ring, batch, std::size(batch));
+        state_->submitted.load(std::memory_order_acquire);
+        for (unsigned i = 0; i < count; ++i) {
+            const std::uint64_t tag = ::io_uring_cqe_get_data64(batch[i]);
             if (tag == cancel_tag)
                 continue;
             auto* op = reinterpret_cast<uring_operation*>(static_cast<std::uintptr_t>(tag));
             std::shared_ptr<uring_operation> held = std::move(op->in_ring_);
-            if (op->on_result(cqe->res))
+            if (op->on_result(batch[i]->res))
                 again.push_back(std::move(held));
         }
-        ::io_uring_cq_advance(&state_->ring, seen);
+        ::io_uring_cq_advance(&state_->ring, count);
         // Submitted after the completion queue has room again.
         for (auto& op : again)
             submit(std::move(op));
