@@ -460,10 +460,12 @@ void file_round(worker& w, file_state& file)
 {
     FileStream& fs = *file.stream;
     auto& model = file.model;
-    switch (w.pick(4)) {
+    const int kind = w.pick(4);
+    // Every kind starts at a random position inside what the file holds.
+    const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
+    fs.SetPosition(at);
+    switch (kind) {
     case 0: { // a write, maybe cancelled
-        const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
-        fs.SetPosition(at);
         const auto chunk = pattern(1 + static_cast<std::size_t>(w.pick(1 << 16)), static_cast<std::uint32_t>(w.pick(1000)));
         CancellationTokenSource cts;
         auto e = w.book.start(w.name("FileStream.WriteAsync"));
@@ -487,8 +489,6 @@ void file_round(worker& w, file_state& file)
         return;
     }
     case 1: { // a read, maybe cancelled
-        const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
-        fs.SetPosition(at);
         std::vector<std::uint8_t> buf(1 + static_cast<std::size_t>(w.pick(1 << 16)));
         CancellationTokenSource cts;
         auto e = w.book.start(w.name("FileStream.ReadAsync"));
@@ -509,8 +509,6 @@ void file_round(worker& w, file_state& file)
         return;
     }
     case 2: { // APM reads and writes through every way of waiting
-        const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
-        fs.SetPosition(at);
         std::vector<std::uint8_t> buf(1 + static_cast<std::size_t>(w.pick(4096)));
         auto e = w.book.start(w.name("FileStream.BeginRead"));
         IAsyncResultPtr ar = fs.BeginRead(buf, 0, static_cast<int>(buf.size()), {}, {});
@@ -521,8 +519,6 @@ void file_round(worker& w, file_state& file)
         return;
     }
     default: { // several reads in flight, then Close from another thread, racing a Cancel
-        const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
-        fs.SetPosition(at);
         constexpr int count = 4;
         const int size = 1 + w.pick(1 << 14);
         std::vector<std::vector<std::uint8_t>> bufs(count, std::vector<std::uint8_t>(static_cast<std::size_t>(size)));
