@@ -31,9 +31,11 @@
 #include <dotasync/tap/task_factory.hpp>
 #include <dotasync/tap/task_to_async_result.hpp>
 
+#include <dotasync/io/directory.hpp>
 #include <dotasync/io/file.hpp>
 #include <dotasync/io/file_enums.hpp>
 #include <dotasync/io/file_stream.hpp>
+#include <dotasync/io/io_completion.hpp>
 #include <dotasync/io/memory_stream.hpp>
 #include <dotasync/io/stream.hpp>
 

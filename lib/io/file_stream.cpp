@@ -97,6 +97,20 @@ FileStream::FileStream(executor_type executor, const std::filesystem::path& path
 {
 }
 
+FileStream::FileStream(const std::filesystem::path& path, FileMode mode, FileAccess access, FileShare share,
+                       int bufferSize, bool useAsync)
+    : FileStream(ThreadPool::Executor(), path, mode, access, share, bufferSize, useAsync)
+{
+}
+
+FileStream::FileStream(executor_type executor, const std::filesystem::path& path, FileMode mode, FileAccess access,
+                       FileShare share, int bufferSize, bool useAsync)
+    : FileStream(std::move(executor), path, mode, access, share, bufferSize,
+                 useAsync ? FileOptions::Asynchronous : FileOptions::None)
+{
+    is_async_ = useAsync;
+}
+
 FileStream::FileStream(executor_type executor, const std::filesystem::path& path, FileMode mode, FileAccess access,
                        FileShare share, int bufferSize, FileOptions options)
     : Stream(std::move(executor), path.string()), access_(access), options_(options),
@@ -441,17 +455,16 @@ void FileStream::prepare_async(bool)
     buffer_length_ = 0;
 }
 
-void FileStream::start_read(std::span<std::byte> bytes, detail::completion_mode mode, detail::io_handler handler)
+void FileStream::start_read_some(std::span<std::byte> buffer, io_completion completion)
 {
-    const std::int64_t offset = core_->reserve(static_cast<std::int64_t>(bytes.size()));
-    core_->async_read_at(offset, bytes, mode, std::move(handler));
+    const std::int64_t offset = core_->reserve(static_cast<std::int64_t>(buffer.size()));
+    core_->async_read_at(offset, buffer, std::move(completion));
 }
 
-void FileStream::start_write(std::span<const std::byte> bytes, detail::completion_mode mode,
-                             detail::io_handler handler)
+void FileStream::start_write_some(std::span<const std::byte> buffer, io_completion completion)
 {
-    const std::int64_t offset = core_->reserve(static_cast<std::int64_t>(bytes.size()));
-    core_->async_write_at(offset, bytes, mode, std::move(handler));
+    const std::int64_t offset = core_->reserve(static_cast<std::int64_t>(buffer.size()));
+    core_->async_write_at(offset, buffer, std::move(completion));
 }
 
 } // namespace dotasync

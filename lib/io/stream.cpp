@@ -2,44 +2,11 @@
 
 #include <dotasync/core/detail/check_executor.hpp>
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/error.hpp>
+
+#include <vector>
 
 namespace dotasync {
-
-namespace detail {
-
-namespace {
-
-// Inline completions nested on this thread. A callback that begins the next
-// read, which completes inline and runs the next callback, and so on, would
-// otherwise grow the stack with every read of a cached file.
-//
-// initial-exec: this counter is touched twice by every operation that
-// completes inline, and the default model for a shared library reaches it
-// through a call to __tls_get_addr each time.
-[[gnu::tls_model("initial-exec")]] thread_local int inline_depth = 0;
-constexpr int max_inline_depth = 16;
-
-} // namespace
-
-void complete_io(io_handler handler, completion_mode mode, const boost::asio::any_io_executor& executor,
-                 boost::system::error_code ec, std::size_t n)
-{
-    if (mode == completion_mode::inline_allowed && inline_depth < max_inline_depth) {
-        ++inline_depth;
-        struct leave {
-            ~leave() { --inline_depth; }
-        } guard;
-        std::move(handler)(ec, n);
-        return;
-    }
-    // Posted to the stream's executor, then dispatched to the handler's own
-    // associated executor, as Asio's I/O objects complete their operations.
-    boost::asio::post(executor, boost::asio::append(std::move(handler), ec, n));
-}
-
-} // namespace detail
 
 Stream::Stream(executor_type executor, std::string name)
     : executor_(std::move(executor)), name_(std::make_shared<const std::string>(std::move(name)))
@@ -78,6 +45,128 @@ void Stream::SetLength(std::int64_t)
 void Stream::Flush() {}
 
 void Stream::Close() {}
+
+void Stream::start_read_some(std::span<std::byte>, io_completion completion)
+{
+    completion.complete(boost::asio::error::operation_not_supported, 0);
+}
+
+void Stream::start_write_some(std::span<const std::byte>, io_completion completion)
+{
+    completion.complete(boost::asio::error::operation_not_supported, 0);
+}
+
+// A stream without a synchronous path of its own reads through its
+// asynchronous one. The apm token's End does the waiting, so a Read on the
+// only thread that could complete the read throws instead of hanging.
+int Stream::read_bytes(std::span<std::byte> buffer)
+{
+    prepare_async(false);
+    return EndRead(read_face(buffer, launch::ready,
+                             detail::bind_apm_owner(apm(), this, &detail::stream_read_method)));
+}
+
+void Stream::write_bytes(std::span<const std::byte> buffer)
+{
+    prepare_async(true);
+    EndWrite(write_face(buffer, launch::ready, detail::bind_apm_owner(apm(), this, &detail::stream_write_method)));
+}
+
+int Stream::EndRead(const IAsyncResultPtr& asyncResult)
+{
+    return detail::end_operation<void(std::exception_ptr, int)>(asyncResult, this, &detail::stream_read_method);
+}
+
+void Stream::EndWrite(const IAsyncResultPtr& asyncResult)
+{
+    detail::end_operation<void(std::exception_ptr)>(asyncResult, this, &detail::stream_write_method);
+}
+
+int Stream::ReadByte()
+{
+    ensure_readable();
+    std::byte value{};
+    return read_bytes(std::span<std::byte>(&value, 1)) == 0 ? -1 : static_cast<int>(value);
+}
+
+void Stream::WriteByte(std::uint8_t value)
+{
+    ensure_writable();
+    const std::byte byte{value};
+    write_bytes(std::span<const std::byte>(&byte, 1));
+}
+
+int Stream::read_at_least(std::span<std::byte> bytes, std::size_t minimum, bool throwOnEndOfStream)
+{
+    std::size_t total = 0;
+    while (total < minimum) {
+        const int n = read_bytes(bytes.subspan(total));
+        if (n == 0) {
+            if (throwOnEndOfStream)
+                throw EndOfStreamException("The stream ended before the bytes asked for were read.");
+            break;
+        }
+        total += static_cast<std::size_t>(n);
+    }
+    return static_cast<int>(total);
+}
+
+void Stream::CopyTo(Stream& destination, int bufferSize)
+{
+    check_copy_arguments(destination, bufferSize);
+    std::vector<std::byte> buffer(static_cast<std::size_t>(bufferSize));
+    for (;;) {
+        const int n = read_bytes(buffer);
+        if (n == 0)
+            return;
+        destination.write_bytes(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)));
+    }
+}
+
+void Stream::check_copy_arguments(Stream& destination, int bufferSize) const
+{
+    if (bufferSize <= 0)
+        throw ArgumentOutOfRangeException("bufferSize", "The buffer size must be positive.");
+    ensure_readable();
+    destination.ensure_writable();
+}
+
+void Stream::launch_read(std::span<std::byte> buffer, launch how, io_completion completion)
+{
+    if (how != launch::ready) {
+        const boost::system::error_code ec =
+            how == launch::canceled ? boost::asio::error::operation_aborted : prepare_asio_operation(false);
+        if (ec)
+            // Outside the initiation scope: posted, whatever the face.
+            return completion.complete(ec, 0);
+    }
+    io_completion::initiation_scope scope(completion);
+    if (buffer.empty())
+        return completion.complete({}, 0);
+    start_read_some(buffer, std::move(completion));
+}
+
+void Stream::launch_write(std::span<const std::byte> buffer, launch how, io_completion completion)
+{
+    if (how != launch::ready) {
+        const boost::system::error_code ec =
+            how == launch::canceled ? boost::asio::error::operation_aborted : prepare_asio_operation(true);
+        if (ec)
+            return completion.complete(ec, 0);
+    }
+    io_completion::initiation_scope scope(completion);
+    if (buffer.empty())
+        return completion.complete({}, 0);
+    start_write_some(buffer, std::move(completion));
+}
+
+Stream::launch Stream::prepare_for(bool write, const CancellationToken& cancellationToken)
+{
+    if (cancellationToken.IsCancellationRequested())
+        return launch::canceled;
+    prepare_async(write);
+    return launch::ready;
+}
 
 void Stream::ensure_open() const
 {

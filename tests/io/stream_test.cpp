@@ -34,27 +34,24 @@ public:
     bool CanSeek() const override { return false; }
     void Close() override { closed_ = true; }
 
-    std::optional<detail::io_handler> pending;
+    std::optional<io_completion> pending;
 
 protected:
     bool is_closed() const noexcept override { return closed_; }
-    int read_bytes(std::span<std::byte>) override { return 0; }
-    void write_bytes(std::span<const std::byte>) override {}
-    void start_read(std::span<std::byte>, detail::completion_mode, detail::io_handler handler) override
+    void start_read_some(std::span<std::byte>, io_completion completion) override
     {
-        auto slot = asio::get_associated_cancellation_slot(handler);
+        auto slot = completion.get_cancellation_slot();
         if (slot.is_connected())
             slot.assign([this](asio::cancellation_type) {
-                auto h = std::move(*pending);
+                auto c = std::move(*pending);
                 pending.reset();
-                detail::complete_io(std::move(h), detail::completion_mode::posted, get_executor(),
-                                    asio::error::operation_aborted, 0);
+                c.complete(asio::error::operation_aborted, 0);
             });
-        pending.emplace(std::move(handler));
+        pending.emplace(std::move(completion));
     }
-    void start_write(std::span<const std::byte>, detail::completion_mode, detail::io_handler handler) override
+    void start_write_some(std::span<const std::byte>, io_completion completion) override
     {
-        detail::complete_io(std::move(handler), detail::completion_mode::posted, get_executor(), {}, 0);
+        completion.complete({}, 0);
     }
 
 private:
@@ -75,15 +72,13 @@ protected:
     bool is_closed() const noexcept override { return closed_now(); }
     int read_bytes(std::span<std::byte>) override { return 0; }
     void write_bytes(std::span<const std::byte>) override {}
-    void start_read(std::span<std::byte>, detail::completion_mode, detail::io_handler handler) override
+    void start_read_some(std::span<std::byte>, io_completion completion) override
     {
-        detail::complete_io(std::move(handler), detail::completion_mode::posted, get_executor(),
-                            asio::error::operation_aborted, 0);
+        completion.complete(asio::error::operation_aborted, 0);
     }
-    void start_write(std::span<const std::byte>, detail::completion_mode, detail::io_handler handler) override
+    void start_write_some(std::span<const std::byte>, io_completion completion) override
     {
-        detail::complete_io(std::move(handler), detail::completion_mode::posted, get_executor(),
-                            asio::error::operation_aborted, 0);
+        completion.complete(asio::error::operation_aborted, 0);
     }
 
 private:

@@ -92,6 +92,13 @@ public:
     FileStream(const std::filesystem::path& path, FileMode mode);
     FileStream(const std::filesystem::path& path, FileMode mode, FileAccess access, FileShare share = FileShare::Read,
                int bufferSize = DefaultBufferSize, FileOptions options = FileOptions::None);
+    // As .NET's docs samples open files. useAsync is what IsAsync() reports;
+    // the operations are asynchronous either way, so ported code behaves the
+    // same with true and false.
+    FileStream(const std::filesystem::path& path, FileMode mode, FileAccess access, FileShare share, int bufferSize,
+               bool useAsync);
+    FileStream(executor_type executor, const std::filesystem::path& path, FileMode mode, FileAccess access,
+               FileShare share, int bufferSize, bool useAsync);
     FileStream(executor_type executor, const std::filesystem::path& path, FileMode mode);
     FileStream(executor_type executor, const std::filesystem::path& path, FileMode mode, FileAccess access,
                FileShare share = FileShare::Read, int bufferSize = DefaultBufferSize,
@@ -101,12 +108,14 @@ public:
     bool CanRead() const override;
     bool CanWrite() const override;
     bool CanSeek() const override;
-    // Always true: every FileStream is opened for asynchronous use.
-    bool IsAsync() const noexcept { return true; }
+    // True, except for a stream opened with useAsync false: every FileStream
+    // is opened for asynchronous use.
+    bool IsAsync() const noexcept { return is_async_; }
     // The path as given to the constructor.
     const std::string& Name() const noexcept { return name(); }
 
     std::int64_t Length() const override;
+    using Stream::Position;
     std::int64_t Position() const override;
     void SetPosition(std::int64_t value) override;
     std::int64_t Seek(std::int64_t offset, SeekOrigin origin) override;
@@ -122,9 +131,8 @@ protected:
     int read_bytes(std::span<std::byte> bytes) override;
     void write_bytes(std::span<const std::byte> bytes) override;
     void prepare_async(bool write) override;
-    void start_read(std::span<std::byte> bytes, detail::completion_mode mode, detail::io_handler handler) override;
-    void start_write(std::span<const std::byte> bytes, detail::completion_mode mode,
-                     detail::io_handler handler) override;
+    void start_read_some(std::span<std::byte> buffer, io_completion completion) override;
+    void start_write_some(std::span<const std::byte> buffer, io_completion completion) override;
 
 private:
     void open(FileMode mode, FileShare share, FileOptions options);
@@ -134,6 +142,7 @@ private:
     FileAccess access_;
     FileOptions options_;
     bool seekable_ = true;
+    bool is_async_ = true;
     // Seeking or truncating before this offset is refused (Append mode).
     std::int64_t append_start_ = -1;
 

@@ -26,6 +26,19 @@
 // handler is dispatched to its executor from there (a handler without an
 // executor runs on that thread).
 //
+// A Begin/End pair of member functions ports .NET's
+// Task.Factory.FromAsync(stream.BeginRead, stream.EndRead, buffer, 0, n, null)
+// as one call, the object after the two members:
+//
+//   int n = co_await TaskFactory::FromAsync(&Stream::BeginRead, &Stream::EndRead, stream,
+//                                           buffer, 0, 100, asio::use_awaitable);
+//
+// The arguments are passed to the begin method as given: an lvalue (the
+// buffer) by reference, so it must outlive the operation, as in .NET; the
+// object too. A member function template (Stream::BeginRead) is chosen by the
+// arguments' types, so they must match its parameters (an int count, not a
+// std::size_t).
+//
 // Argument errors are synchronous: an empty beginMethod or endMethod throws
 // ArgumentNullException, and an exception thrown by beginMethod (which
 // validates its arguments, rule 1 of the APM) leaves FromAsync itself, before
@@ -177,13 +190,67 @@ struct from_async_initiation {
     }
 };
 
+// The class of a pointer to member function.
+template <class Member>
+struct member_class;
+template <class R, class C, class... Params>
+struct member_class<R (C::*)(Params...)> {
+    using type = C;
+};
+template <class Member>
+using member_class_t = typename member_class<Member>::type;
+
+template <class... Ts>
+struct member_arguments {};
+
+// The type of a begin member function of class C taking Arguments... (all but
+// the last of ArgumentsThenToken, which is the token), then the callback and
+// the state. AsConst makes the first argument a reference to const, which is
+// how BeginWrite takes its buffer.
+template <class C, bool AsConst, class Arguments, class... ArgumentsThenToken>
+struct begin_member;
+
+template <class C, bool AsConst, class... Arguments, class Last>
+struct begin_member<C, AsConst, member_arguments<Arguments...>, Last> {
+    template <class First, class... Rest>
+    static auto pick(member_arguments<First, Rest...>)
+        -> IAsyncResultPtr (C::*)(std::conditional_t<AsConst, const std::remove_reference_t<First>&, First>, Rest...,
+                                  AsyncCallback, std::any);
+    static auto pick(member_arguments<>) -> IAsyncResultPtr (C::*)(AsyncCallback, std::any);
+    using type = decltype(pick(member_arguments<Arguments...>()));
+};
+
+template <class C, bool AsConst, class... Arguments, class Next, class... More>
+struct begin_member<C, AsConst, member_arguments<Arguments...>, Next, More...>
+    : begin_member<C, AsConst, member_arguments<Arguments..., Next>, More...> {};
+
+template <class End, bool AsConst, class... ArgumentsThenToken>
+using begin_member_t =
+    typename begin_member<member_class_t<End>, AsConst, member_arguments<>, ArgumentsThenToken...>::type;
+
+// A buffer is passed by reference to the begin method; std::ref keeps
+// FromAsync from copying it.
+template <class T>
+auto by_reference(T&& value)
+{
+    if constexpr (std::is_lvalue_reference_v<T>)
+        return std::ref(value);
+    else
+        return std::forward<T>(value);
+}
+
+template <class First, class... Rest>
+inline constexpr bool first_is_mutable_lvalue =
+    std::is_lvalue_reference_v<First> && !std::is_const_v<std::remove_reference_t<First>>;
+
 } // namespace detail
 
 struct TaskFactory {
     TaskFactory() = delete;
 
     template <class Begin, class End, class... ArgumentsThenToken>
-        requires(sizeof...(ArgumentsThenToken) >= 1)
+        requires(sizeof...(ArgumentsThenToken) >= 1 &&
+                 std::is_invocable_v<std::decay_t<End>&, const IAsyncResultPtr&>)
     static auto FromAsync(Begin&& beginMethod, End&& endMethod, ArgumentsThenToken&&... argumentsThenToken)
     {
         using result_type = detail::from_async_result_t<End>;
@@ -209,6 +276,51 @@ struct TaskFactory {
                 detail::from_async_initiation(), std::get<count>(arguments), std::forward<Begin>(beginMethod),
                 std::forward<End>(endMethod),
                 stored(std::forward<std::tuple_element_t<I, types>>(std::get<I>(arguments))...));
+        }(std::make_index_sequence<count>());
+    }
+
+    // FromAsync(&Class::BeginXxx, &Class::EndXxx, object, args..., token).
+    template <class End, class Object, class... ArgumentsThenToken>
+        requires(std::is_member_function_pointer_v<End> && sizeof...(ArgumentsThenToken) >= 1 &&
+                 std::is_base_of_v<detail::member_class_t<End>, Object>)
+    static auto FromAsync(detail::begin_member_t<End, false, ArgumentsThenToken...> beginMethod, End endMethod,
+                          Object& object, ArgumentsThenToken&&... argumentsThenToken)
+    {
+        return from_members(beginMethod, endMethod, object, std::forward<ArgumentsThenToken>(argumentsThenToken)...);
+    }
+
+    // The same, for a begin method that takes its first argument (a buffer
+    // it only reads) as a reference to const: BeginWrite.
+    template <class End, class Object, class... ArgumentsThenToken>
+        requires(std::is_member_function_pointer_v<End> && sizeof...(ArgumentsThenToken) >= 2 &&
+                 std::is_base_of_v<detail::member_class_t<End>, Object> &&
+                 detail::first_is_mutable_lvalue<ArgumentsThenToken...>)
+    static auto FromAsync(detail::begin_member_t<End, true, ArgumentsThenToken...> beginMethod, End endMethod,
+                          Object& object, ArgumentsThenToken&&... argumentsThenToken)
+    {
+        return from_members(beginMethod, endMethod, object, std::forward<ArgumentsThenToken>(argumentsThenToken)...);
+    }
+
+private:
+    template <class BeginMember, class End, class Object, class... ArgumentsThenToken>
+    static auto from_members(BeginMember beginMethod, End endMethod, Object& object,
+                             ArgumentsThenToken&&... argumentsThenToken)
+    {
+        if (beginMethod == nullptr)
+            throw ArgumentNullException("beginMethod");
+        if (endMethod == nullptr)
+            throw ArgumentNullException("endMethod");
+        constexpr std::size_t count = sizeof...(ArgumentsThenToken) - 1;
+        auto arguments = std::forward_as_tuple(std::forward<ArgumentsThenToken>(argumentsThenToken)...);
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return FromAsync(
+                [&object, beginMethod](auto&&... values) {
+                    return (object.*beginMethod)(std::unwrap_reference_t<std::decay_t<decltype(values)>>(values)...);
+                },
+                [&object, endMethod](const IAsyncResultPtr& ar) { return (object.*endMethod)(ar); },
+                detail::by_reference<std::tuple_element_t<I, std::tuple<ArgumentsThenToken...>>>(
+                    std::forward<std::tuple_element_t<I, std::tuple<ArgumentsThenToken...>>>(std::get<I>(arguments)))...,
+                std::get<count>(arguments));
         }(std::make_index_sequence<count>());
     }
 };

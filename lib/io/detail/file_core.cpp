@@ -97,19 +97,18 @@ void file_core::close_descriptor() noexcept
     ::close(fd_);
 }
 
-void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, completion_mode mode,
-                              io_handler handler)
+void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion completion)
 {
     if (!enter()) {
         give_back(static_cast<std::int64_t>(bytes.size()));
-        return complete_io(std::move(handler), completion_mode::posted, executor_, asio::error::operation_aborted, 0);
+        return completion.complete(asio::error::operation_aborted, 0);
     }
     // The use ends before the handler runs: an inline completion may begin
     // the next operation, or close the stream.
     const auto finish_here = [&](error_code ec, std::size_t n) {
         release();
         give_back(static_cast<std::int64_t>(bytes.size() - n));
-        complete_io(std::move(handler), mode, executor_, ec, n);
+        completion.complete(ec, n);
     };
     if (bytes.empty())
         return finish_here({}, 0);
@@ -139,22 +138,21 @@ void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, c
     }
 
     // The use outlives this call now: the back-end holds it as a lease.
-    start_transfer(lease(shared_from_this()), false, offset, bytes.data(), bytes.size(), done, std::move(handler));
+    start_transfer(lease(shared_from_this()), false, offset, bytes.data(), bytes.size(), done, std::move(completion));
 }
 
-void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> bytes, completion_mode mode,
-                               io_handler handler)
+void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion completion)
 {
     lease held = acquire();
     if (!held) {
         give_back(static_cast<std::int64_t>(bytes.size()));
-        return complete_io(std::move(handler), completion_mode::posted, executor_, asio::error::operation_aborted, 0);
+        return completion.complete(asio::error::operation_aborted, 0);
     }
     if (bytes.empty())
-        return complete_io(std::move(handler), mode, executor_, {}, 0);
+        return completion.complete({}, 0);
     // The back-ends never write through the pointer of a write.
     start_transfer(std::move(held), true, offset, const_cast<std::byte*>(bytes.data()), bytes.size(), 0,
-                   std::move(handler));
+                   std::move(completion));
 }
 
 // What both back-ends share: the reservation of size bytes at offset, the
@@ -208,8 +206,8 @@ protected:
 class file_core::pool_transfer final : public file_operation, public transfer {
 public:
     pool_transfer(std::shared_ptr<file_core> core, lease held, bool write, std::int64_t offset, std::byte* data,
-                  std::size_t size, std::size_t done, io_handler handler)
-        : file_operation(core.get(), std::move(handler), core->executor_),
+                  std::size_t size, std::size_t done, io_completion completion)
+        : file_operation(core.get(), std::move(completion)),
           transfer(std::move(core), std::move(held), write, offset, data, size, done)
     {
     }
@@ -244,8 +242,8 @@ public:
 class file_core::uring_transfer final : public uring_operation, public transfer {
 public:
     uring_transfer(std::shared_ptr<file_core> core, lease held, bool write, std::int64_t offset, std::byte* data,
-                   std::size_t size, std::size_t done, io_handler handler)
-        : uring_operation(core.get(), std::move(handler), core->executor_),
+                   std::size_t size, std::size_t done, io_completion completion)
+        : uring_operation(core.get(), std::move(completion)),
           transfer(std::move(core), std::move(held), write, offset, data, size, done)
     {
         fd = core_->fd_;
@@ -290,12 +288,12 @@ private:
 #endif
 
 void file_core::start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
-                               std::size_t done, io_handler handler)
+                               std::size_t done, io_completion completion)
 {
 #if defined(DOTASYNC_HAS_LIBURING)
     if (backend_ == file_backend::uring) {
         auto op = std::make_shared<uring_transfer>(shared_from_this(), std::move(held), write, offset, data, size,
-                                                   done, std::move(handler));
+                                                   done, std::move(completion));
         // On a context that has shut down, the operation is abandoned:
         // its handler goes with it.
         if (!registry_->add(*op))
@@ -305,7 +303,7 @@ void file_core::start_transfer(lease held, bool write, std::int64_t offset, std:
     }
 #endif
     auto op = std::make_shared<pool_transfer>(shared_from_this(), std::move(held), write, offset, data, size, done,
-                                              std::move(handler));
+                                              std::move(completion));
     if (!registry_->add(*op))
         return;
     op->connect_cancellation(op);

@@ -35,7 +35,7 @@
 #include "io/detail/file_operation.hpp"
 
 #include <dotasync/io/detail/file_backend.hpp>
-#include <dotasync/io/stream.hpp>
+#include <dotasync/io/io_completion.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -99,9 +99,8 @@ public:
 
     // The asynchronous operations at an offset the caller reserved. Neither
     // throws: a closed core completes the handler with operation_aborted.
-    void async_read_at(std::int64_t offset, std::span<std::byte> bytes, completion_mode mode, io_handler handler);
-    void async_write_at(std::int64_t offset, std::span<const std::byte> bytes, completion_mode mode,
-                        io_handler handler);
+    void async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion completion);
+    void async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion completion);
 
     // Refuses new leases, cancels what is in flight, and closes the
     // descriptor now or when the last lease is returned. Idempotent.
@@ -126,7 +125,7 @@ private:
     // Hands the rest of an operation to the back-end: size bytes at offset,
     // of which the fast path already read done.
     void start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
-                        std::size_t done, io_handler handler);
+                        std::size_t done, io_completion completion);
 
     boost::asio::any_io_executor executor_;
     const int fd_;

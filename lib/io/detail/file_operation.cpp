@@ -1,11 +1,7 @@
 #include "io/detail/file_operation.hpp"
 
-#include <boost/asio/append.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 
@@ -13,9 +9,9 @@ namespace dotasync::detail {
 
 namespace asio = boost::asio;
 
-file_operation::file_operation(const void* owner, io_handler handler, const asio::any_io_executor& executor)
-    : owner_(owner), handler_(std::move(handler)), executor_(executor),
-      work_(asio::prefer(asio::get_associated_executor(handler_, executor_), asio::execution::outstanding_work.tracked))
+file_operation::file_operation(const void* owner, io_completion completion)
+    : owner_(owner), completion_(std::move(completion)),
+      work_(asio::prefer(completion_.get_handler_executor(), asio::execution::outstanding_work.tracked))
 {
 }
 
@@ -30,7 +26,7 @@ file_operation::~file_operation()
 
 void file_operation::connect_cancellation(const std::shared_ptr<file_operation>& self)
 {
-    auto slot = asio::get_associated_cancellation_slot(handler_);
+    auto slot = completion_.get_cancellation_slot();
     if (!slot.is_connected())
         return;
     // The slot keeps its handler installed after the operation completed, as
@@ -96,14 +92,16 @@ void file_operation_registry::complete(file_operation& op, boost::system::error_
     std::lock_guard lock(mutex_);
     unlink(op);
     if (shut_down_) {
-        abandoned_.push_back(std::move(op.handler_));
+        abandoned_.push_back(std::move(op.completion_));
         abandoned_work_.push_back(std::move(op.work_));
         drained_.notify_all();
         return;
     }
     // Posted under the lock: the context cannot begin its shutdown between
     // the check above and the post, so the post never meets a freed context.
-    asio::post(op.executor_, asio::append(std::move(op.handler_), ec, n));
+    // Never inline, even when the back-end finished inside the initiation:
+    // the handler might start an operation, which needs this lock.
+    op.completion_.post(ec, n);
     // The posted handler counts as the context's work from here on.
     op.work_ = asio::any_completion_executor();
 }
@@ -118,7 +116,7 @@ void file_operation_registry::cancel_all_of(const void* owner)
 
 void file_operation_registry::shutdown()
 {
-    std::vector<io_handler> handlers;
+    std::vector<io_completion> handlers;
     std::vector<asio::any_completion_executor> work;
     {
         std::unique_lock lock(mutex_);

@@ -20,7 +20,7 @@
 #ifndef DOTASYNC_LIB_IO_DETAIL_FILE_OPERATION_HPP
 #define DOTASYNC_LIB_IO_DETAIL_FILE_OPERATION_HPP
 
-#include <dotasync/io/stream.hpp>
+#include <dotasync/io/io_completion.hpp>
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -41,7 +41,7 @@ class file_operation_registry;
 
 class file_operation {
 public:
-    file_operation(const void* owner, io_handler handler, const boost::asio::any_io_executor& executor);
+    file_operation(const void* owner, io_completion completion);
     virtual ~file_operation();
 
     file_operation(const file_operation&) = delete;
@@ -66,10 +66,8 @@ private:
     virtual void on_cancel() noexcept {}
 
     const void* owner_;
-    io_handler handler_;
-    // The stream's executor: the completion is posted there and dispatched
-    // from there to the handler's associated executor.
-    boost::asio::any_io_executor executor_;
+    // Completed from the registry, which posts it to the stream's executor.
+    io_completion completion_;
     // Keeps the handler's executor (its io_context) from running out of work
     // while the operation runs where that context cannot see it.
     boost::asio::any_completion_executor work_;
@@ -94,8 +92,8 @@ public:
     // with op (the operation is abandoned, as on a destroyed context).
     bool add(file_operation& op);
 
-    // Delivers (ec, n) to op's handler, posted to the stream's executor, and
-    // unlists op. During the context's shutdown the handler goes to the
+    // Delivers (ec, n) to op's completion, which posts it to the stream's
+    // executor, and unlists op. During the context's shutdown the handler goes to the
     // shutdown instead, which destroys it.
     void complete(file_operation& op, boost::system::error_code ec, std::size_t n);
 
@@ -117,8 +115,9 @@ private:
     std::condition_variable drained_;
     bool shut_down_ = false;
     file_operation* head_ = nullptr;
-    // Handlers of operations that finished during shutdown, with their work.
-    std::vector<io_handler> abandoned_;
+    // Completions of operations that finished during shutdown, with their
+    // work.
+    std::vector<io_completion> abandoned_;
     std::vector<boost::asio::any_completion_executor> abandoned_work_;
 };
 

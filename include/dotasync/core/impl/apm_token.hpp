@@ -4,6 +4,7 @@
 #define DOTASYNC_CORE_IMPL_APM_TOKEN_HPP
 
 #include <dotasync/core/detail/apm_result.hpp>
+#include <dotasync/core/detail/inline_completion.hpp>
 #include <dotasync/core/exceptions.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -74,6 +75,11 @@ private:
 
     IAsyncResultPtr result_;
 };
+
+// An operation that finishes inside its initiating function completes an APM
+// result there: the callback runs inline and CompletedSynchronously() is true.
+template <class Signature>
+struct completes_inline<apm_handler<Signature>> : std::true_type {};
 
 // Begins an operation for a BeginXxx method: the result remembers (owner,
 // method) so that end_operation() with another owner or method is refused.

@@ -4,12 +4,10 @@
 #ifndef DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 #define DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associator.hpp>
-#include <boost/asio/bind_allocator.hpp>
-#include <boost/asio/recycling_allocator.hpp>
+#include <dotasync/core/detail/inline_completion.hpp>
 
-#include <memory>
+#include <boost/asio/associator.hpp>
+
 #include <type_traits>
 
 #include <utility>
@@ -35,23 +33,15 @@ private:
     Fn fn_;
 };
 
+// The adapter completes as the handler it wraps would: inline where that
+// handler accepts it.
+template <class Handler, class Fn>
+struct completes_inline<completion_adapter<Handler, Fn>> : completes_inline<Handler> {};
+
 template <class Handler, class Fn>
 completion_adapter<std::decay_t<Handler>, std::decay_t<Fn>> adapt_completion(Handler&& handler, Fn&& fn)
 {
     return {std::forward<Handler>(handler), std::forward<Fn>(fn)};
-}
-
-// Handlers without an allocator of their own get Asio's recycling
-// allocator, which reuses the memory of the type-erased handler from one
-// operation to the next on the same thread instead of going to malloc.
-template <class Handler>
-auto with_recycling_allocator(Handler&& handler)
-{
-    using allocator = boost::asio::associated_allocator_t<std::decay_t<Handler>>;
-    if constexpr (std::is_same_v<allocator, std::allocator<void>>)
-        return boost::asio::bind_allocator(boost::asio::recycling_allocator<void>(), std::forward<Handler>(handler));
-    else
-        return std::forward<Handler>(handler);
 }
 
 } // namespace dotasync::detail
