@@ -75,6 +75,19 @@ void check_transfer(const std::filesystem::path& source, const std::filesystem::
         throw IOException("The file '" + destination.string() + "' exists already.", errno_code(EEXIST));
 }
 
+// Writes every byte, in chunks a single Write accepts.
+void write_all(const std::filesystem::path& path, FileMode mode, std::span<const std::uint8_t> bytes)
+{
+    FileStream stream(path, mode, FileAccess::Write, FileShare::Read, 1);
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size() - written, 1u << 30));
+        stream.Write(bytes, static_cast<int>(written), chunk);
+        written += static_cast<std::size_t>(chunk);
+    }
+    stream.Close();
+}
+
 } // namespace
 
 void File::check_path(const std::filesystem::path& path)
@@ -107,14 +120,7 @@ std::string File::ReadAllText(const std::filesystem::path& path)
 void File::WriteAllBytes(const std::filesystem::path& path, std::span<const std::uint8_t> bytes)
 {
     check_path(path);
-    FileStream stream(path, FileMode::Create, FileAccess::Write, FileShare::Read, 1);
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size() - written, 1u << 30));
-        stream.Write(bytes, static_cast<int>(written), chunk);
-        written += static_cast<std::size_t>(chunk);
-    }
-    stream.Close();
+    write_all(path, FileMode::Create, bytes);
 }
 
 void File::WriteAllText(const std::filesystem::path& path, std::string_view contents)
@@ -140,15 +146,8 @@ void File::WriteAllLines(const std::filesystem::path& path, const std::vector<st
 void File::AppendAllText(const std::filesystem::path& path, std::string_view contents)
 {
     check_path(path);
-    FileStream stream(path, FileMode::Append, FileAccess::Write, FileShare::Read, 1);
-    const std::span<const char> bytes(contents.data(), contents.size());
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const int chunk = static_cast<int>(std::min<std::size_t>(bytes.size() - written, 1u << 30));
-        stream.Write(bytes, static_cast<int>(written), chunk);
-        written += static_cast<std::size_t>(chunk);
-    }
-    stream.Close();
+    write_all(path, FileMode::Append,
+              std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(contents.data()), contents.size()));
 }
 
 bool File::Exists(const std::filesystem::path& path) noexcept

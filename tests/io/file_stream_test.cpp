@@ -3,6 +3,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/io/file.hpp>
 #include <dotasync/io/memory_stream.hpp>
+#include <dotasync/tap/task_factory.hpp>
 
 #include "io/io_support.hpp"
 
@@ -158,3 +159,34 @@ BOOST_AUTO_TEST_SUITE(uring_backend,
                           utf::fixture<backend_fixture<detail::file_backend::uring>>())
 #include "io/file_stream_cases.ipp"
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(The_useAsync_constructor_opens_as_dotnet_samples_do_and_reports_IsAsync)
+{
+    temp_dir dir;
+    const auto bytes = pattern(1000);
+    write_file(dir / "a", bytes);
+    FileStream sync(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, 4096, false);
+    FileStream async(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, 4096, true);
+    BOOST_TEST(!sync.IsAsync());
+    BOOST_TEST(async.IsAsync());
+    std::vector<std::uint8_t> a(1000), b(1000);
+    BOOST_TEST(sync.EndRead(sync.BeginRead(a, 0, 1000, {}, {})) == 1000);
+    BOOST_TEST(async.ReadAsync(b, asio::use_future).get() == 1000);
+    BOOST_TEST(a == bytes);
+    BOOST_TEST(b == bytes);
+    BOOST_CHECK_THROW(FileStream(dir / "a", FileMode::Open, FileAccess::Read, FileShare::Read, -1, true),
+                      ArgumentOutOfRangeException);
+}
+
+BOOST_AUTO_TEST_CASE(FromAsync_takes_FileStream_members_with_the_stream)
+{
+    temp_dir dir;
+    const auto bytes = pattern(100);
+    write_file(dir / "a", bytes);
+    FileStream fs(dir / "a", FileMode::Open);
+    std::vector<std::uint8_t> buffer(100);
+    BOOST_TEST(TaskFactory::FromAsync(&FileStream::BeginRead, &FileStream::EndRead, fs, buffer, 0, 100,
+                                      asio::use_future)
+                   .get() == 100);
+    BOOST_TEST(buffer == bytes);
+}

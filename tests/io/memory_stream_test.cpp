@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
@@ -134,4 +135,93 @@ BOOST_AUTO_TEST_CASE(A_closed_MemoryStream_throws_ObjectDisposedException_but_To
     BOOST_CHECK_THROW(ms.BeginWrite(buf, 0, 3, {}, {}), ObjectDisposedException);
     BOOST_CHECK_THROW(ms.Length(), ObjectDisposedException);
     BOOST_TEST(ms.ToArray() == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(Capacity_grows_as_in_dotnet_and_can_be_set_but_not_below_Length)
+{
+    MemoryStream s;
+    BOOST_TEST(s.Capacity() == 0);
+    const auto ten = pattern(10);
+    s.Write(ten, 0, 10);
+    BOOST_TEST(s.Capacity() == 256);
+    const auto more = pattern(300);
+    s.Write(more, 0, 300);
+    BOOST_TEST(s.Capacity() == 512);
+    BOOST_CHECK_THROW(s.Capacity(309), ArgumentOutOfRangeException);
+    s.Capacity(400);
+    BOOST_TEST(s.Capacity() == 400);
+    BOOST_TEST(s.Length() == 310);
+    auto contents = s.ToArray();
+    BOOST_TEST(std::vector<std::uint8_t>(contents.begin(), contents.begin() + 10) == ten);
+    BOOST_TEST(std::vector<std::uint8_t>(contents.begin() + 10, contents.end()) == more);
+    MemoryStream sized(16);
+    BOOST_TEST(sized.Capacity() == 16);
+    BOOST_TEST(sized.Length() == 0);
+    BOOST_CHECK_THROW(MemoryStream(-1), ArgumentOutOfRangeException);
+    s.Close();
+    BOOST_CHECK_THROW(s.Capacity(), ObjectDisposedException);
+    BOOST_CHECK_THROW(s.Capacity(1000), ObjectDisposedException);
+}
+
+BOOST_AUTO_TEST_CASE(GetBuffer_and_TryGetBuffer_expose_the_memory_without_a_copy)
+{
+    MemoryStream s;
+    const auto bytes = pattern(10);
+    s.Write(bytes, 0, 10);
+    const auto buffer = s.GetBuffer();
+    BOOST_TEST(buffer.size() == 256u);
+    BOOST_TEST(std::vector<std::uint8_t>(buffer.begin(), buffer.begin() + 10) == bytes);
+    buffer[0] = 0xAB;
+    BOOST_TEST(s.ToArray()[0] == 0xAB);
+    std::span<std::uint8_t> contents;
+    BOOST_TEST(s.TryGetBuffer(contents));
+    BOOST_TEST(contents.size() == 10u);
+    BOOST_TEST(contents.data() == buffer.data());
+    // Both work after Close, as in .NET.
+    s.Close();
+    BOOST_TEST(s.GetBuffer().data() == buffer.data());
+    BOOST_TEST(s.TryGetBuffer(contents));
+}
+
+BOOST_AUTO_TEST_CASE(Bytes_uncovered_by_SetLength_or_a_write_past_the_end_read_as_zeros)
+{
+    MemoryStream s;
+    const auto bytes = pattern(20);
+    s.Write(bytes, 0, 20);
+    s.SetLength(5);
+    s.SetLength(20);
+    auto contents = s.ToArray();
+    BOOST_TEST(std::all_of(contents.begin() + 5, contents.end(), [](std::uint8_t b) { return b == 0; }));
+    s.SetLength(5);
+    s.Position(15);
+    s.WriteByte(7);
+    contents = s.ToArray();
+    BOOST_TEST(contents.size() == 16u);
+    BOOST_TEST(std::all_of(contents.begin() + 5, contents.begin() + 15, [](std::uint8_t b) { return b == 0; }));
+    BOOST_TEST(contents[15] == 7);
+}
+
+BOOST_AUTO_TEST_CASE(WriteTo_writes_the_whole_contents_wherever_the_position_is)
+{
+    const auto bytes = pattern(1000);
+    MemoryStream s(std::as_bytes(std::span(bytes)));
+    s.Position(600);
+    MemoryStream copy;
+    s.WriteTo(copy);
+    BOOST_TEST(copy.ToArray() == bytes);
+    BOOST_TEST(s.Position() == 600);
+    s.Close();
+    BOOST_CHECK_THROW(s.WriteTo(copy), ObjectDisposedException);
+    BOOST_TEST(s.ToArray() == bytes);
+}
+
+BOOST_AUTO_TEST_CASE(Position_has_a_setter_overload_as_dotnet_properties_do)
+{
+    MemoryStream s;
+    const auto bytes = pattern(10);
+    s.Write(bytes, 0, 10);
+    s.Position(3);
+    BOOST_TEST(s.Position() == 3);
+    BOOST_TEST(s.ReadByte() == bytes[3]);
+    BOOST_CHECK_THROW(s.Position(-1), ArgumentOutOfRangeException);
 }

@@ -5,15 +5,20 @@
 #include <dotasync/threading/thread_pool.hpp>
 
 #include "io/io_support.hpp"
+#include "support/pipe_stream.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <array>
+#include <chrono>
+#include <future>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -384,4 +389,68 @@ BOOST_AUTO_TEST_CASE(A_Close_landing_between_the_state_checks_is_reported_as_Obj
     }
     io.restart();
     io.run();
+}
+
+// The pipe the tests write through the public authoring API: its reads wait
+// for data, so the rules for unfinished operations show.
+BOOST_AUTO_TEST_CASE(A_stream_written_with_the_public_API_completes_a_waiting_read_from_a_later_write)
+{
+    running_context context;
+    pipe_stream pipe(context.io().get_executor(), 4);
+    std::vector<std::uint8_t> in(8), out{1, 2, 3, 4, 5, 6};
+    auto read = pipe.ReadAsync(in, asio::use_future);
+    BOOST_TEST((read.wait_for(std::chrono::milliseconds(0)) == std::future_status::timeout));
+    // Six bytes into a pipe of four: two go to the waiting reader, four are
+    // kept, and the write completes.
+    auto write = pipe.WriteAsync(out, asio::use_future);
+    BOOST_REQUIRE(read.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    BOOST_TEST(read.get() == 6);
+    BOOST_REQUIRE(write.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    write.get();
+    BOOST_TEST((std::vector<std::uint8_t>(in.begin(), in.begin() + 6) == out));
+}
+
+BOOST_AUTO_TEST_CASE(Cancelling_a_waiting_read_of_a_user_stream_completes_it_with_OperationCanceledException)
+{
+    running_context context;
+    pipe_stream pipe(context.io().get_executor(), 4);
+    std::vector<std::uint8_t> in(8);
+    CancellationTokenSource cts;
+    auto read = pipe.ReadAsync(in, cts.Token(), asio::use_future);
+    cts.Cancel();
+    BOOST_REQUIRE(read.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    BOOST_CHECK_THROW(read.get(), OperationCanceledException);
+    // The pipe is usable afterwards.
+    pipe.WriteByte(9);
+    BOOST_TEST(pipe.ReadByte() == 9);
+}
+
+BOOST_AUTO_TEST_CASE(Waiting_inside_the_only_thread_that_could_complete_a_user_stream_throws_InvalidOperationException)
+{
+    running_context context;
+    auto strand = asio::make_strand(context.io());
+    // One pipe per check, so that each read is the only one waiting.
+    std::vector<std::unique_ptr<pipe_stream>> pipes;
+    const auto pipe = [&]() -> pipe_stream& { return *pipes.emplace_back(std::make_unique<pipe_stream>(strand, 4)); };
+    std::vector<std::uint8_t> in(8);
+    std::promise<void> checked;
+    asio::post(strand, [&] {
+        // Read has no synchronous path here: it waits for the asynchronous
+        // read, which only this strand could complete.
+        BOOST_CHECK_THROW(pipe().Read(in, 0, 8), InvalidOperationException);
+        auto& second = pipe();
+        auto ar = second.async_read_some(asio::buffer(in), apm());
+        BOOST_CHECK_THROW((end<void(boost::system::error_code, std::size_t)>(ar)), InvalidOperationException);
+        auto& third = pipe();
+        auto begun = third.BeginRead(in, 0, 8, {}, {});
+        BOOST_CHECK_THROW(third.EndRead(begun), InvalidOperationException);
+        // The results stay endable: once data arrives, they complete.
+        second.WriteByte(1);
+        third.WriteByte(2);
+        checked.set_value();
+    });
+    BOOST_REQUIRE(checked.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    for (auto& p : pipes)
+        p->Close();
+    context.drain();
 }

@@ -3,6 +3,7 @@
 #include <dotasync/apm/delegate.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/wait_handle.hpp>
+#include <dotasync/io/memory_stream.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -227,3 +228,26 @@ BOOST_AUTO_TEST_CASE(An_asynchronous_completion_runs_End_on_the_thread_that_call
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(FromAsync_takes_a_stream_s_Begin_and_End_members_with_the_object)
+{
+    MemoryStream stream;
+    std::vector<std::uint8_t> data{1, 2, 3, 4, 5};
+    TaskFactory::FromAsync(&MemoryStream::BeginWrite, &MemoryStream::EndWrite, stream, data, 0, 5, asio::use_future)
+        .get();
+    stream.Position(0);
+    std::vector<std::uint8_t> buffer(5);
+    // The buffer is the caller's, by reference, as .NET passes an array.
+    const int n = TaskFactory::FromAsync(&Stream::BeginRead, &Stream::EndRead, stream, buffer, 1, 4, asio::use_future)
+                      .get();
+    BOOST_TEST(n == 4);
+    BOOST_TEST((buffer == std::vector<std::uint8_t>{0, 1, 2, 3, 4}));
+    // A failure of the begin method leaves FromAsync itself.
+    BOOST_CHECK_THROW(
+        TaskFactory::FromAsync(&Stream::BeginRead, &Stream::EndRead, stream, buffer, 3, 4, asio::use_future),
+        ArgumentException);
+    using begin_type = IAsyncResultPtr (Stream::*)(std::vector<std::uint8_t>&, int, int, AsyncCallback, std::any);
+    BOOST_CHECK_THROW(TaskFactory::FromAsync(begin_type(nullptr), &Stream::EndRead, stream, buffer, 0, 1,
+                                             asio::use_future),
+                      ArgumentNullException);
+}
