@@ -131,7 +131,7 @@ void Stream::check_copy_arguments(Stream& destination, int bufferSize) const
     destination.ensure_writable();
 }
 
-void Stream::launch_read(std::span<std::byte> buffer, launch how, io_completion completion)
+void Stream::launch_read(std::span<std::byte> buffer, launch how, io_completion&& completion)
 {
     if (how != launch::ready) {
         const boost::system::error_code ec =
@@ -146,7 +146,7 @@ void Stream::launch_read(std::span<std::byte> buffer, launch how, io_completion 
     start_read_some(buffer, std::move(completion));
 }
 
-void Stream::launch_write(std::span<const std::byte> buffer, launch how, io_completion completion)
+void Stream::launch_write(std::span<const std::byte> buffer, launch how, io_completion&& completion)
 {
     if (how != launch::ready) {
         const boost::system::error_code ec =

@@ -277,8 +277,8 @@ private:
         return io_completion(std::forward<Handler>(handler), executor_);
     }
 
-    void launch_read(std::span<std::byte> buffer, launch how, io_completion completion);
-    void launch_write(std::span<const std::byte> buffer, launch how, io_completion completion);
+    void launch_read(std::span<std::byte> buffer, launch how, io_completion&& completion);
+    void launch_write(std::span<const std::byte> buffer, launch how, io_completion&& completion);
 
     template <class Token>
     auto read_face(std::span<std::byte> bytes, launch how, Token&& token);

@@ -97,7 +97,7 @@ void file_core::close_descriptor() noexcept
     ::close(fd_);
 }
 
-void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion completion)
+void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion&& completion)
 {
     if (!enter()) {
         give_back(static_cast<std::int64_t>(bytes.size()));
@@ -141,7 +141,7 @@ void file_core::async_read_at(std::int64_t offset, std::span<std::byte> bytes, i
     start_transfer(lease(shared_from_this()), false, offset, bytes.data(), bytes.size(), done, std::move(completion));
 }
 
-void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion completion)
+void file_core::async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion&& completion)
 {
     lease held = acquire();
     if (!held) {
@@ -288,7 +288,7 @@ private:
 #endif
 
 void file_core::start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
-                               std::size_t done, io_completion completion)
+                               std::size_t done, io_completion&& completion)
 {
 #if defined(DOTASYNC_HAS_LIBURING)
     if (backend_ == file_backend::uring) {

@@ -99,8 +99,8 @@ public:
 
     // The asynchronous operations at an offset the caller reserved. Neither
     // throws: a closed core completes the handler with operation_aborted.
-    void async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion completion);
-    void async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion completion);
+    void async_read_at(std::int64_t offset, std::span<std::byte> bytes, io_completion&& completion);
+    void async_write_at(std::int64_t offset, std::span<const std::byte> bytes, io_completion&& completion);
 
     // Refuses new leases, cancels what is in flight, and closes the
     // descriptor now or when the last lease is returned. Idempotent.
@@ -125,7 +125,7 @@ private:
     // Hands the rest of an operation to the back-end: size bytes at offset,
     // of which the fast path already read done.
     void start_transfer(lease held, bool write, std::int64_t offset, std::byte* data, std::size_t size,
-                        std::size_t done, io_completion completion);
+                        std::size_t done, io_completion&& completion);
 
     boost::asio::any_io_executor executor_;
     const int fd_;
