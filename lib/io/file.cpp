@@ -47,10 +47,7 @@ bool is_a_directory(const std::filesystem::path& path) noexcept
 // .NET tells a missing file from a missing directory on the way to it.
 [[noreturn]] void throw_missing(const std::filesystem::path& path)
 {
-    const auto parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    if (!is_a_directory(parent))
-        throw DirectoryNotFoundException("A directory on the path '" + path.string() + "' does not exist.",
-                                         errno_code(ENOENT));
+    detail::throw_if_directory_missing(path);
     throw FileNotFoundException("The file '" + path.string() + "' does not exist.", path.string(),
                                 errno_code(ENOENT));
 }
@@ -65,10 +62,7 @@ void check_transfer(const std::filesystem::path& source, const std::filesystem::
         throw_missing(source);
     if (S_ISDIR(st.st_mode))
         throw UnauthorizedAccessException("'" + source.string() + "' is a directory, not a file.");
-    const auto parent = destination.has_parent_path() ? destination.parent_path() : std::filesystem::path(".");
-    if (!is_a_directory(parent))
-        throw DirectoryNotFoundException("A directory on the path '" + destination.string() + "' does not exist.",
-                                         errno_code(ENOENT));
+    detail::throw_if_directory_missing(destination);
     if (is_a_directory(destination))
         throw IOException("The destination '" + destination.string() + "' is a directory.", errno_code(EISDIR));
     if (!overwrite && ::access(destination.c_str(), F_OK) == 0)
@@ -166,10 +160,7 @@ void File::Delete(const std::filesystem::path& path)
     const int error = errno;
     if (error == ENOENT) {
         // A missing file is no error; a missing directory on the way is.
-        const auto parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-        if (!is_a_directory(parent))
-            throw DirectoryNotFoundException("A directory on the path '" + path.string() + "' does not exist.",
-                                             errno_code(error));
+        detail::throw_if_directory_missing(path);
         return;
     }
     if (error == EISDIR || (error == EPERM && is_a_directory(path)))

@@ -34,14 +34,8 @@ std::error_code errno_code(int value) noexcept
 [[noreturn]] void throw_open_error(int value, const std::filesystem::path& path)
 {
     const std::string name = path.string();
-    if (value == ENOENT) {
-        // .NET tells a missing file from a missing directory on the way.
-        std::error_code ec;
-        const auto parent = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-        if (!std::filesystem::is_directory(parent, ec))
-            throw DirectoryNotFoundException("A directory on the path '" + name + "' does not exist.",
-                                             errno_code(value));
-    }
+    if (value == ENOENT)
+        detail::throw_if_directory_missing(path);
     if (value == EEXIST)
         throw IOException("The file '" + name + "' exists already.", errno_code(value));
     if (value == EISDIR)

@@ -12,6 +12,11 @@ namespace dotasync::detail {
 // open another file than the one named ("victim.bin\0.tmp" is victim.bin).
 void check_path(const std::filesystem::path& path);
 
+// Throws DirectoryNotFoundException when the directory that would hold path
+// does not exist: how .NET tells a missing directory on the way from a
+// missing file.
+void throw_if_directory_missing(const std::filesystem::path& path);
+
 } // namespace dotasync::detail
 
 #endif
