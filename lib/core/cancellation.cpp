@@ -264,23 +264,6 @@ private:
     std::vector<CancellationTokenRegistration> links_;
 };
 
-std::exception_ptr map_cancellation_failure(std::exception_ptr error) noexcept
-{
-    if (!error)
-        return error;
-    try {
-        std::rethrow_exception(error);
-    } catch (const boost::system::system_error& e) {
-        if (e.code() == boost::asio::error::operation_aborted)
-            return exception_from_error(e.code());
-    } catch (const std::system_error& e) {
-        if (e.code() == std::errc::operation_canceled)
-            return exception_from_error(e.code());
-    } catch (...) {
-    }
-    return error;
-}
-
 std::size_t registration_count(const CancellationToken& token) noexcept
 {
     return token.state_ ? token.state_->count() : 0;

@@ -9,19 +9,6 @@
 
 namespace dotasync::detail {
 
-bool is_cancellation(const std::exception_ptr& error) noexcept
-{
-    if (!error)
-        return false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const OperationCanceledException&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
-
 std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures)
 {
     std::vector<std::exception_ptr> faults;
@@ -40,7 +27,7 @@ std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures
         return faults.front();
     if (faults.size() > 1)
         return std::make_exception_ptr(AggregateException(std::move(faults)));
-    return first_cancellation;
+    return as_operation_canceled(first_cancellation);
 }
 
 void log_discarded_failure(const std::exception_ptr& error) noexcept

@@ -48,7 +48,6 @@
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -109,8 +108,7 @@ private:
     // allocation in the steady state of a thread.
     template <class Handler>
     io_completion(Handler&& handler, executor_type executor)
-        : handler_(boost::asio::bind_allocator(detail::handler_allocator<void>(handler),
-                                               std::forward<Handler>(handler))),
+        : handler_(detail::with_handler_allocator(std::forward<Handler>(handler))),
           executor_(std::move(executor)), inline_allowed_(detail::completes_inline_v<Handler>)
     {
     }

@@ -56,7 +56,6 @@
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 
 #include <any>
@@ -151,11 +150,7 @@ private:
             // operation (detail::complete_now).
             complete_now(std::move(handler_), std::forward<Values>(values)...);
         } else {
-            auto executor = work_.get_executor();
-            boost::asio::dispatch(executor, [handler = std::move(handler_),
-                                             ... values = std::forward<Values>(values)]() mutable {
-                std::move(handler)(std::move(values)...);
-            });
+            complete_on(work_.get_executor(), std::move(handler_), std::forward<Values>(values)...);
         }
         work_.reset();
     }

@@ -35,10 +35,10 @@
 #define DOTASYNC_TAP_TASK_TO_ASYNC_RESULT_HPP
 
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/core/detail/handler_wrapper.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
-#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 
 #include <any>
@@ -74,9 +74,9 @@ using task_result_signature_t = typename task_result_signature<T>::type;
 // Converts the operation's completion into that shape and passes it on to the
 // apm handler.
 template <class Handler, class Signature>
-class task_result_handler {
+class task_result_handler : public handler_wrapper<Handler> {
 public:
-    explicit task_result_handler(Handler handler) : handler_(std::move(handler)) {}
+    using handler_wrapper<Handler>::handler_wrapper;
 
     template <class... Values>
     void operator()(Values&&... values)
@@ -88,7 +88,8 @@ public:
             std::move(handler_)(std::move(failure), std::move(value));
     }
 
-    Handler handler_;
+private:
+    using handler_wrapper<Handler>::handler_;
 };
 
 // Wraps the operation's initiation; exposes its executor, which the apm token
@@ -153,22 +154,6 @@ struct TaskToAsyncResult {
 } // namespace dotasync
 
 namespace boost::asio {
-
-template <template <typename, typename> class Associator, class Handler, class Signature, class DefaultCandidate>
-struct associator<Associator, dotasync::detail::task_result_handler<Handler, Signature>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const dotasync::detail::task_result_handler<Handler, Signature>& h) noexcept
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_);
-    }
-
-    static auto get(const dotasync::detail::task_result_handler<Handler, Signature>& h,
-                    const DefaultCandidate& c) noexcept -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler_, c))
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_, c);
-    }
-};
 
 template <class T, class R, class... Args>
 class async_result<dotasync::detail::task_result_token<T>, R(Args...)> {

@@ -11,6 +11,7 @@
 #ifndef DOTASYNC_CORE_DETAIL_APM_RESULT_HPP
 #define DOTASYNC_CORE_DETAIL_APM_RESULT_HPP
 
+#include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>
@@ -252,72 +253,6 @@ struct apm_extras {
     std::any state;
     const void* owner = nullptr;
     const void* method = nullptr;
-};
-
-// What end() returns for completion arguments T...: void, T, or std::tuple<T...>.
-template <class... Ts>
-struct end_value {
-    using type = std::tuple<Ts...>;
-    static type take(std::tuple<Ts...>&& values) { return std::move(values); }
-};
-
-template <>
-struct end_value<> {
-    using type = void;
-    static void take(std::tuple<>&&) {}
-};
-
-template <class T>
-struct end_value<T> {
-    using type = T;
-    static T take(std::tuple<T>&& values) { return std::move(std::get<0>(values)); }
-};
-
-template <class T>
-inline constexpr bool is_error_code_v =
-    std::is_same_v<T, boost::system::error_code> || std::is_same_v<T, std::error_code>;
-
-template <class T>
-inline constexpr bool is_exception_ptr_v = std::is_same_v<T, std::exception_ptr>;
-
-// How end() treats the completion arguments of one signature: a leading
-// error_code or exception_ptr is the failure channel, the rest is the value.
-template <class... Args>
-struct completion_traits {
-    using values_type = std::tuple<Args...>;
-    using result_type = typename end_value<Args...>::type;
-    static constexpr bool has_failure_channel = false;
-
-    static bool failed(const values_type&) noexcept { return false; }
-    static std::exception_ptr failure(const values_type&) { return {}; }
-    static result_type take(values_type&& values) { return end_value<Args...>::take(std::move(values)); }
-};
-
-template <class First, class... Rest>
-    requires(is_error_code_v<First> || is_exception_ptr_v<First>)
-struct completion_traits<First, Rest...> {
-    using values_type = std::tuple<First, Rest...>;
-    using result_type = typename end_value<Rest...>::type;
-    static constexpr bool has_failure_channel = true;
-
-    static bool failed(const values_type& values) noexcept { return static_cast<bool>(std::get<0>(values)); }
-
-    static std::exception_ptr failure(const values_type& values)
-    {
-        if constexpr (is_error_code_v<First>)
-            return exception_from_error(std::get<0>(values));
-        else
-            return std::get<0>(values);
-    }
-
-    static result_type take(values_type&& values)
-    {
-        if (auto error = failure(values))
-            std::rethrow_exception(error);
-        return end_value<Rest...>::take(std::apply(
-            [](First&&, Rest&&... rest) { return std::tuple<Rest...>(std::move(rest)...); },
-            std::move(values)));
-    }
 };
 
 template <class Signature>

@@ -4,11 +4,12 @@
 #define DOTASYNC_CORE_IMPL_CANCELLATION_HPP
 
 #include <dotasync/core/detail/cancellation_bridge.hpp>
+#include <dotasync/core/detail/cancellation_kind.hpp>
+#include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/core/detail/handler_allocator.hpp>
-#include <dotasync/core/error_mapping.hpp>
+#include <dotasync/core/detail/handler_wrapper.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -20,16 +21,6 @@
 
 namespace dotasync::detail {
 
-// An exception_ptr that holds a system_error for operation_aborted (what a
-// coroutine cancelled in the middle of an Asio operation throws) becomes the
-// OperationCanceledException exception_from_error() makes of it; any other
-// is returned unchanged. Defined in lib/core/cancellation.cpp.
-std::exception_ptr map_cancellation_failure(std::exception_ptr error) noexcept;
-
-template <class T>
-inline constexpr bool is_error_code_argument_v =
-    std::is_same_v<std::decay_t<T>, boost::system::error_code> || std::is_same_v<std::decay_t<T>, std::error_code>;
-
 // The completion signature with_cancellation presents to the completion
 // token: a leading error_code becomes an exception_ptr.
 template <class Signature>
@@ -38,7 +29,7 @@ struct cancellable_signature {
 };
 
 template <class R, class First, class... Rest>
-    requires is_error_code_argument_v<First>
+    requires is_error_code_v<std::decay_t<First>>
 struct cancellable_signature<R(First, Rest...)> {
     using type = R(std::exception_ptr, Rest...);
 };
@@ -50,13 +41,13 @@ using cancellable_signature_t = typename cancellable_signature<Signature>::type;
 // every other associated characteristic (executor, allocator) is the wrapped
 // handler's.
 template <class Handler>
-class cancellable_handler {
+class cancellable_handler : public handler_wrapper<Handler> {
 public:
     using cancellation_slot_type = boost::asio::cancellation_slot;
 
     cancellable_handler(Handler handler, std::shared_ptr<cancellation_bridge> bridge) noexcept(
         std::is_nothrow_move_constructible_v<Handler>)
-        : handler_(std::move(handler)), bridge_(std::move(bridge))
+        : handler_wrapper<Handler>(std::move(handler)), bridge_(std::move(bridge))
     {
     }
 
@@ -86,18 +77,21 @@ public:
         invoke(std::forward<Values>(values)...);
     }
 
-    Handler handler_;
-
 private:
+    using handler_wrapper<Handler>::handler_;
+
     void invoke() { std::move(handler_)(); }
 
+    // The failure channel reaches the token's handler as an exception_ptr, and
+    // a cancellation as OperationCanceledException, whichever way the
+    // operation reported it.
     template <class First, class... Rest>
     void invoke(First&& first, Rest&&... rest)
     {
-        if constexpr (is_error_code_argument_v<First>)
-            std::move(handler_)(exception_from_error(first), std::forward<Rest>(rest)...);
-        else if constexpr (std::is_same_v<std::decay_t<First>, std::exception_ptr>)
-            std::move(handler_)(map_cancellation_failure(std::forward<First>(first)), std::forward<Rest>(rest)...);
+        if constexpr (is_error_code_v<std::decay_t<First>>)
+            std::move(handler_)(failure_of(first), std::forward<Rest>(rest)...);
+        else if constexpr (is_exception_ptr_v<std::decay_t<First>>)
+            std::move(handler_)(as_operation_canceled(std::forward<First>(first)), std::forward<Rest>(rest)...);
         else
             std::move(handler_)(std::forward<First>(first), std::forward<Rest>(rest)...);
     }
@@ -133,7 +127,7 @@ public:
         if constexpr (forwardable)
             forward = outer.is_connected();
         if (token_.CanBeCanceled() || forward) {
-            bridge = std::allocate_shared<cancellation_bridge>(handler_allocator<cancellation_bridge>(handler));
+            bridge = allocate_shared_for<cancellation_bridge>(handler);
             if constexpr (forwardable) {
                 if (forward)
                     bridge->forward_from(outer);
@@ -154,22 +148,6 @@ private:
 } // namespace dotasync::detail
 
 namespace boost::asio {
-
-template <template <typename, typename> class Associator, class Handler, class DefaultCandidate>
-struct associator<Associator, dotasync::detail::cancellable_handler<Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const dotasync::detail::cancellable_handler<Handler>& h) noexcept
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_);
-    }
-
-    static auto get(const dotasync::detail::cancellable_handler<Handler>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler_, c))
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_, c);
-    }
-};
 
 template <class CompletionToken, class R, class... Args>
 class async_result<dotasync::detail::with_cancellation_t<CompletionToken>, R(Args...)> {

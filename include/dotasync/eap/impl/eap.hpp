@@ -8,78 +8,24 @@
 #ifndef DOTASYNC_EAP_IMPL_EAP_HPP
 #define DOTASYNC_EAP_IMPL_EAP_HPP
 
-#include <dotasync/core/error_mapping.hpp>
-#include <dotasync/core/exceptions.hpp>
-#include <dotasync/core/logging.hpp>
+#include <dotasync/core/detail/cancellation_kind.hpp>
+#include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/detail/eap_table.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/system/error_code.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <any>
 #include <exception>
 #include <memory>
-#include <system_error>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
 namespace dotasync {
 namespace detail {
-
-template <class T>
-inline constexpr bool eap_is_error_code_v =
-    std::is_same_v<T, boost::system::error_code> || std::is_same_v<T, std::error_code>;
-
-// A completion signature split into its error channel (a leading error_code
-// or exception_ptr, if any) and the values that follow it.
-template <class... Args>
-struct eap_completion {
-    using values_type = std::tuple<Args...>;
-    static constexpr bool has_error_channel = false;
-};
-
-template <class First, class... Rest>
-    requires(eap_is_error_code_v<First> || std::is_same_v<First, std::exception_ptr>)
-struct eap_completion<First, Rest...> {
-    using values_type = std::tuple<Rest...>;
-    static constexpr bool has_error_channel = true;
-
-    static std::exception_ptr error(const First& channel)
-    {
-        if constexpr (eap_is_error_code_v<First>)
-            return exception_from_error(channel);
-        else
-            return channel;
-    }
-
-    // Whether the failure only reports that the operation was cancelled.
-    static bool is_cancellation(const First& channel) noexcept
-    {
-        if constexpr (eap_is_error_code_v<First>) {
-            return channel == boost::asio::error::operation_aborted ||
-                   channel == std::errc::operation_canceled;
-        } else {
-            if (!channel)
-                return false;
-            try {
-                std::rethrow_exception(channel);
-            } catch (const OperationCanceledException&) {
-                return true;
-            } catch (const boost::system::system_error& e) {
-                // What co_spawn reports for a cancelled coroutine.
-                return e.code() == boost::asio::error::operation_aborted;
-            } catch (...) {
-                return false;
-            }
-        }
-    }
-};
 
 // What the completion carries to the context: the callback and the
 // arguments it will be called with.
@@ -103,8 +49,8 @@ class eap_handler;
 
 template <class Callback, class R, class... Args>
 class eap_handler<Callback, R(Args...)> {
-    using completion = eap_completion<std::decay_t<Args>...>;
-    using values_type = typename completion::values_type;
+    using completion = completion_traits<std::decay_t<Args>...>;
+    using values_type = typename completion::value_args_type;
 
 public:
     using cancellation_slot_type = boost::asio::cancellation_slot;
@@ -140,17 +86,19 @@ public:
 
 private:
     template <class First, class... Rest>
-        requires completion::has_error_channel
+        requires completion::has_failure_channel
     void deliver(eap_entry_ptr entry, bool cancel_requested, First&& channel, Rest&&... rest)
     {
         std::exception_ptr error;
-        if (!(cancel_requested && completion::is_cancellation(channel)))
-            error = completion::error(channel);
+        // A cancellation the caller asked for is reported as Cancelled, not as
+        // an Error; any other failure is the Error.
+        if (!(cancel_requested && is_cancellation(channel)))
+            error = failure_of(channel);
         post(std::move(entry), std::move(error), cancel_requested, values_type(std::forward<Rest>(rest)...));
     }
 
     template <class... Vs>
-        requires(!completion::has_error_channel)
+        requires(!completion::has_failure_channel)
     void deliver(eap_entry_ptr entry, bool cancel_requested, Vs&&... vs)
     {
         post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
@@ -221,7 +169,7 @@ public:
     template <class Initiation, class RawToken, class... InitArgs>
     static void initiate(Initiation&& initiation, RawToken&& token, InitArgs&&... args)
     {
-        using values_type = typename dotasync::detail::eap_completion<std::decay_t<Args>...>::values_type;
+        using values_type = typename dotasync::detail::completion_traits<std::decay_t<Args>...>::value_args_type;
         static_assert(
             []<class... Vs>(std::tuple<Vs...>*) {
                 return std::is_invocable_v<Callback&, dotasync::AsyncCompletedEventArgs, Vs...>;

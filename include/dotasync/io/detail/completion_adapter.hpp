@@ -4,32 +4,27 @@
 #ifndef DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 #define DOTASYNC_IO_DETAIL_COMPLETION_ADAPTER_HPP
 
+#include <dotasync/core/detail/handler_wrapper.hpp>
 #include <dotasync/core/detail/inline_completion.hpp>
 
-#include <boost/asio/associator.hpp>
-
 #include <type_traits>
-
 #include <utility>
 
 namespace dotasync::detail {
 
 // Invoking the adapter calls fn(std::move(handler), args...).
 template <class Handler, class Fn>
-class completion_adapter {
+class completion_adapter : public handler_wrapper<Handler> {
 public:
-    completion_adapter(Handler handler, Fn fn) : handler_(std::move(handler)), fn_(std::move(fn)) {}
+    completion_adapter(Handler handler, Fn fn) : handler_wrapper<Handler>(std::move(handler)), fn_(std::move(fn)) {}
 
     template <class... Args>
     void operator()(Args&&... args)
     {
-        std::move(fn_)(std::move(handler_), std::forward<Args>(args)...);
+        std::move(fn_)(std::move(this->handler_), std::forward<Args>(args)...);
     }
 
-    const Handler& inner() const noexcept { return handler_; }
-
 private:
-    Handler handler_;
     Fn fn_;
 };
 
@@ -45,25 +40,5 @@ completion_adapter<std::decay_t<Handler>, std::decay_t<Fn>> adapt_completion(Han
 }
 
 } // namespace dotasync::detail
-
-namespace boost::asio {
-
-template <template <class, class> class Associator, class Handler, class Fn, class DefaultCandidate>
-struct associator<Associator, dotasync::detail::completion_adapter<Handler, Fn>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const dotasync::detail::completion_adapter<Handler, Fn>& h) noexcept
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.inner());
-    }
-
-    static auto get(const dotasync::detail::completion_adapter<Handler, Fn>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.inner(), c))
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.inner(), c);
-    }
-};
-
-} // namespace boost::asio
 
 #endif

@@ -1,16 +1,15 @@
 // What the Task helpers share: which objects count as an operation, what value
-// an operation produces, how one is launched, and how a handler is completed
-// with a result that is already known.
+// an operation produces, and how one is launched.
 #ifndef DOTASYNC_TAP_DETAIL_OPERATION_HPP
 #define DOTASYNC_TAP_DETAIL_OPERATION_HPP
 
-#include <dotasync/core/detail/apm_result.hpp>
+#include <dotasync/core/detail/completion_traits.hpp>
+#include <dotasync/core/detail/handler_completion.hpp>
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
 
 #include <exception>
 #include <optional>
@@ -35,31 +34,6 @@ template <class Op>
 concept task_operation =
     is_awaitable<std::decay_t<Op>>::value || boost::asio::is_async_operation<std::decay_t<Op>>::value;
 
-template <class Op>
-struct operation_signature {
-    using type = boost::asio::completion_signature_of_t<std::decay_t<Op>>;
-};
-
-template <class T, class Executor>
-struct operation_signature<boost::asio::awaitable<T, Executor>> {
-    using type = std::conditional_t<std::is_void_v<T>, void(std::exception_ptr), void(std::exception_ptr, T)>;
-};
-
-template <class Op>
-using operation_signature_t = typename operation_signature<std::decay_t<Op>>::type;
-
-// How a completion signature splits into a failure and a value, following
-// end()'s rules: a leading error_code or exception_ptr is the failure, the
-// rest is the value (void, T, or std::tuple<T...>).
-template <class Signature>
-struct signature_traits;
-
-template <class R, class... Args>
-struct signature_traits<R(Args...)> : completion_traits<std::decay_t<Args>...> {};
-
-template <class Op>
-using operation_value_t = typename signature_traits<operation_signature_t<Op>>::result_type;
-
 // void(std::exception_ptr, T), or void(std::exception_ptr) when T is void:
 // the completion signature of the Task helpers that produce one value.
 template <class T>
@@ -74,6 +48,22 @@ struct value_signature<void> {
 
 template <class T>
 using value_signature_t = typename value_signature<T>::type;
+
+template <class Op>
+struct operation_signature {
+    using type = boost::asio::completion_signature_of_t<std::decay_t<Op>>;
+};
+
+template <class T, class Executor>
+struct operation_signature<boost::asio::awaitable<T, Executor>> {
+    using type = value_signature_t<T>;
+};
+
+template <class Op>
+using operation_signature_t = typename operation_signature<std::decay_t<Op>>::type;
+
+template <class Op>
+using operation_value_t = typename signature_traits<operation_signature_t<Op>>::result_type;
 
 // The value an operation contributes to a tuple or variant of results:
 // std::monostate stands for void.
@@ -116,47 +106,6 @@ decltype(auto) launch_operation(Op&& op, const Executor& fallback, Token&& token
     } else {
         return std::move(op)(std::forward<Token>(token));
     }
-}
-
-// Whether Handler has an associated executor of its own, rather than the
-// default Asio gives it.
-template <class Handler>
-inline constexpr bool has_associated_executor_v =
-    !requires { typename boost::asio::associated_executor<Handler>::asio_associated_executor_is_unspecialised; };
-
-// Completes a handler whose result was known when the operation started (a
-// finished result, as a completed .NET task). A handler without an executor
-// of its own runs at once, on the calling thread: this is how
-// TaskToAsyncResult sees such an operation complete synchronously. A handler
-// with one (a coroutine's, a strand, a future's) is posted to it, never run
-// inline, even from that executor's own thread: a coroutine awaiting finished
-// operations in a loop would otherwise resume inside the previous resumption,
-// and nest until the stack runs out.
-template <class Handler, class... Values>
-void complete_now(Handler&& handler, Values&&... values)
-{
-    if constexpr (has_associated_executor_v<std::decay_t<Handler>>) {
-        auto executor = boost::asio::get_associated_executor(handler);
-        boost::asio::post(executor, [handler = std::forward<Handler>(handler),
-                                     ... values = std::forward<Values>(values)]() mutable {
-            std::move(handler)(std::move(values)...);
-        });
-    } else {
-        std::forward<Handler>(handler)(std::forward<Values>(values)...);
-    }
-}
-
-// Completes a handler from whatever thread produced the result: posted to
-// its associated executor, or to fallback when it has none, so that the
-// handler never runs inside the caller (SetResult, say) and its locks.
-template <class Handler, class Executor, class... Values>
-void complete_later(Handler&& handler, const Executor& fallback, Values&&... values)
-{
-    auto executor = boost::asio::get_associated_executor(handler, fallback);
-    boost::asio::post(executor, [handler = std::forward<Handler>(handler),
-                                 ... values = std::forward<Values>(values)]() mutable {
-        std::move(handler)(std::move(values)...);
-    });
 }
 
 } // namespace dotasync::detail

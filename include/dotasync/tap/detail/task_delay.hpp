@@ -2,13 +2,13 @@
 #ifndef DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 #define DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 
+#include <dotasync/core/detail/cancellation_kind.hpp>
 #include <dotasync/core/detail/check_delay.hpp>
+#include <dotasync/core/detail/handler_wrapper.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 
-#include <boost/asio/associator.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
-#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
@@ -24,10 +24,10 @@ namespace dotasync::detail {
 // the handler (executor, allocator, cancellation slot) is the wrapped
 // handler's: the timer cancels through the caller's slot directly.
 template <class Handler, class Timer>
-class delay_handler {
+class delay_handler : public handler_wrapper<Handler> {
 public:
     delay_handler(Handler handler, std::unique_ptr<Timer> timer)
-        : handler_(std::move(handler)), timer_(std::move(timer))
+        : handler_wrapper<Handler>(std::move(handler)), timer_(std::move(timer))
     {
     }
 
@@ -39,14 +39,12 @@ public:
         // slot, and that reaches into the timer.
         auto timer = std::move(timer_);
         std::exception_ptr error;
-        if (ec == boost::asio::error::operation_aborted)
+        if (is_cancellation(ec))
             error = std::make_exception_ptr(TaskCanceledException());
         else if (ec)
             error = exception_from_error(ec);
-        std::move(handler_)(error);
+        std::move(this->handler_)(error);
     }
-
-    Handler handler_;
 
 private:
     std::unique_ptr<Timer> timer_;
@@ -82,25 +80,5 @@ private:
 };
 
 } // namespace dotasync::detail
-
-namespace boost::asio {
-
-template <template <typename, typename> class Associator, class Handler, class Timer, class DefaultCandidate>
-struct associator<Associator, dotasync::detail::delay_handler<Handler, Timer>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const dotasync::detail::delay_handler<Handler, Timer>& h) noexcept
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_);
-    }
-
-    static auto get(const dotasync::detail::delay_handler<Handler, Timer>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler_, c))
-    {
-        return Associator<Handler, DefaultCandidate>::get(h.handler_, c);
-    }
-};
-
-} // namespace boost::asio
 
 #endif

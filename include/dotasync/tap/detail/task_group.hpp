@@ -4,6 +4,7 @@
 #ifndef DOTASYNC_TAP_DETAIL_TASK_GROUP_HPP
 #define DOTASYNC_TAP_DETAIL_TASK_GROUP_HPP
 
+#include <dotasync/core/detail/cancellation_kind.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -34,9 +35,6 @@ namespace dotasync::detail {
 // win; one fault is returned as it is, several as one AggregateException in
 // operand order; with no fault, the first cancellation; otherwise null.
 std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures);
-
-// Whether error holds an OperationCanceledException (or a derived type).
-bool is_cancellation(const std::exception_ptr& error) noexcept;
 
 // Logs the failure of an operation WhenAny let go, as an unobserved failure.
 void log_discarded_failure(const std::exception_ptr& error) noexcept;

@@ -10,7 +10,6 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/cancellation_type.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
@@ -105,11 +104,7 @@ private:
         }
         // The handler runs on its own executor (a coroutine's, a strand),
         // which the work guard has kept alive meanwhile.
-        auto executor = work_.get_executor();
-        boost::asio::dispatch(executor, [handler = std::move(handler_),
-                                         ... values = std::forward<Values>(values)]() mutable {
-            std::move(handler)(std::move(values)...);
-        });
+        complete_on(work_.get_executor(), std::move(handler_), std::forward<Values>(values)...);
         work_.reset();
     }
 
@@ -169,6 +164,7 @@ public:
         // allocator, or Asio's per-thread recycling allocator when it names
         // none, so that a Run costs no more heap allocations than the post it
         // wraps.
+        // The allocator is taken before the handler moves into the operation.
         auto allocator = handler_allocator<shared_type>(handler);
         auto operation = std::allocate_shared<shared_type>(
             allocator, operation_type(std::forward<F>(function), std::forward<Handler>(handler), std::move(token),

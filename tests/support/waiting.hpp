@@ -1,0 +1,50 @@
+// What tests that wait share: one generous time-out, waits that fail the test
+// instead of hanging, and a check of an exception_ptr's type.
+//
+// The time-out is long on purpose: it only bounds a test that would otherwise
+// hang, and a loaded machine must never turn a slow pass into a failure.
+// Call these from the test's main thread: Boost.Test assertions are not
+// thread-safe.
+#pragma once
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <exception>
+#include <future>
+
+namespace dotasync_test {
+
+inline constexpr std::chrono::seconds generous{10};
+
+// The future's value, once ready; fails the test if it is not within the
+// generous time-out.
+template <class T>
+T get_within(std::future<T>& future)
+{
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    return future.get();
+}
+
+template <class T>
+T get_within(std::future<T>&& future)
+{
+    return get_within(future);
+}
+
+// Whether error holds an E (or a type derived from it).
+template <class E>
+bool holds(const std::exception_ptr& error)
+{
+    if (!error)
+        return false;
+    try {
+        std::rethrow_exception(error);
+    } catch (const E&) {
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+} // namespace dotasync_test
