@@ -3,7 +3,8 @@
 #include <dotasync/core/detail/check_delay.hpp>
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
-#include <dotasync/threading/thread_pool.hpp>
+
+#include "core/detail/layer_hooks.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/detail/recycling_allocator.hpp>
@@ -186,7 +187,7 @@ public:
             return;
         }
         if (!timer_)
-            timer_.emplace(ThreadPool::Executor());
+            timer_.emplace(background_executor());
         timer_->expires_after(delay);
         timer_->async_wait([weak = weak_from_this(), generation](const boost::system::error_code& ec) {
             if (ec)

@@ -1,9 +1,8 @@
 #include <dotasync/core/detail/apm_result.hpp>
 
 #include <dotasync/core/exceptions.hpp>
-// The probe recognises the executor of a StrandSynchronizationContext inside
-// an any_io_executor; only this file needs the type, not the core headers.
-#include <dotasync/threading/detail/strand_context_executor.hpp>
+
+#include "core/detail/layer_hooks.hpp"
 
 #include <boost/asio/detail/call_stack.hpp>
 #include <boost/asio/detail/scheduler.hpp>
@@ -271,8 +270,10 @@ void completion_executor_probe::capture_any(const boost::asio::any_io_executor& 
         capture(*strand);
     else if (const auto* any = executor.target<any_strand>())
         capture(*any);
-    else if (const auto* context = executor.target<strand_context_executor<any_strand>>())
-        capture(*context);
+    else if (const auto* inner = inner_strand(executor))
+        // A StrandSynchronizationContext's executor, which the threading
+        // layer sees through for core.
+        capture(*inner);
 }
 
 completion_executor_probe::verdict completion_executor_probe::check() const noexcept

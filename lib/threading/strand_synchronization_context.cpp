@@ -1,6 +1,9 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/threading/detail/strand_context_executor.hpp>
+
+#include "core/detail/layer_hooks.hpp"
 
 #include <boost/asio/execution/blocking.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
@@ -14,6 +17,20 @@
 namespace dotasync {
 
 namespace {
+
+using any_strand = boost::asio::strand<boost::asio::any_io_executor>;
+
+// End's deadlock probe, in core, must see the strand inside a context's
+// executor; core cannot include this layer, so the context tells it how
+// while the library loads.
+[[maybe_unused]] const bool unwrapper_registered = [] {
+    detail::register_inner_strand([](const boost::asio::any_io_executor& executor) noexcept -> const any_strand* {
+        if (const auto* context = executor.target<detail::strand_context_executor<any_strand>>())
+            return &context->get_inner_executor();
+        return nullptr;
+    });
+    return true;
+}();
 
 boost::asio::any_io_executor checked(boost::asio::any_io_executor executor)
 {

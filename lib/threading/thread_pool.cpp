@@ -1,5 +1,6 @@
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "core/detail/layer_hooks.hpp"
 #include "threading/default_runtime.hpp"
 
 #include <dotasync/core/exceptions.hpp>
@@ -7,6 +8,17 @@
 #include <boost/asio/post.hpp>
 
 namespace dotasync {
+
+namespace {
+
+// Core runs CancelAfter's timer on the default runtime without including this
+// layer: the pool hands it the executor while the library loads.
+[[maybe_unused]] const bool executor_registered = [] {
+    detail::register_background_executor([] { return ThreadPool::Executor(); });
+    return true;
+}();
+
+} // namespace
 
 bool ThreadPool::QueueUserWorkItem(std::function<void()> callBack)
 {
