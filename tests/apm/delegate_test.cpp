@@ -2,6 +2,8 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,10 +21,10 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 int add(int a, int b)
 {

@@ -6,6 +6,7 @@
 
 #include "support/running_context.hpp"
 #include "support/allocation_counter.hpp"
+#include "support/waiting.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -37,21 +38,16 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 using error_code = boost::system::error_code;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 using dotasync_test::running_context;
 
 // Waits for a future, failing the test instead of hanging.
-template <class T>
-T get_within(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
 
 // Returns once a source armed now with delay has cancelled itself: a timer
 // armed earlier with a shorter delay would have fired by then, without the

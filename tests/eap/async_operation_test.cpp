@@ -4,6 +4,9 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/recording_context.hpp"
+#include "support/waiting.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -23,60 +26,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::context_scope;
+using dotasync_test::generous;
+using dotasync_test::recording_context;
 
 namespace {
 
-constexpr auto generous = 10s;
-
-// A context that counts operations and keeps posted callbacks until pump().
-class recording_context : public SynchronizationContext {
-public:
-    void Post(SendOrPostCallback d, std::any state) override
-    {
-        std::lock_guard lock(mutex_);
-        queue_.emplace_back(std::move(d), std::move(state));
-    }
-    void OperationStarted() override { ++started; }
-    void OperationCompleted() override { ++completed; }
-
-    // Runs what was posted, in order, with this context current.
-    void pump()
-    {
-        std::vector<std::pair<SendOrPostCallback, std::any>> queue;
-        {
-            std::lock_guard lock(mutex_);
-            queue.swap(queue_);
-        }
-        auto previous = Current();
-        SetSynchronizationContext(shared_from_this());
-        for (auto& [d, state] : queue)
-            d(state);
-        SetSynchronizationContext(previous);
-    }
-
-    std::size_t queued()
-    {
-        std::lock_guard lock(mutex_);
-        return queue_.size();
-    }
-
-    int started = 0;
-    int completed = 0;
-
-private:
-    std::mutex mutex_;
-    std::vector<std::pair<SendOrPostCallback, std::any>> queue_;
-};
-
-// Makes a context current for the scope of a test.
-class use_context {
-public:
-    explicit use_context(std::shared_ptr<SynchronizationContext> context)
-    {
-        SynchronizationContext::SetSynchronizationContext(std::move(context));
-    }
-    ~use_context() { SynchronizationContext::SetSynchronizationContext(nullptr); }
-};
 
 void nothing(const std::any&) {}
 
@@ -87,7 +42,7 @@ BOOST_AUTO_TEST_SUITE(creation)
 BOOST_AUTO_TEST_CASE(CreateOperation_captures_the_current_context_and_calls_OperationStarted_once)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation(std::string("state"));
     BOOST_TEST(op->SynchronizationContext() == context);
     BOOST_TEST(std::any_cast<std::string>(op->UserSuppliedState()) == "state");
@@ -142,7 +97,7 @@ BOOST_AUTO_TEST_CASE(Post_and_PostOperationCompleted_run_through_the_captured_co
     auto context = std::make_shared<recording_context>();
     std::shared_ptr<AsyncOperation> op;
     {
-        use_context scope(context);
+        context_scope scope(context);
         op = AsyncOperationManager::CreateOperation({});
     }
     std::vector<std::string> ran;
@@ -168,7 +123,7 @@ BOOST_AUTO_TEST_CASE(Post_and_PostOperationCompleted_run_through_the_captured_co
 BOOST_AUTO_TEST_CASE(A_null_callback_throws_ArgumentNullException_and_changes_nothing)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     BOOST_CHECK_THROW(op->Post(SendOrPostCallback(), {}), ArgumentNullException);
     BOOST_CHECK_THROW(op->PostOperationCompleted(SendOrPostCallback(), {}), ArgumentNullException);
@@ -182,7 +137,7 @@ BOOST_AUTO_TEST_CASE(A_null_callback_throws_ArgumentNullException_and_changes_no
 BOOST_AUTO_TEST_CASE(After_PostOperationCompleted_every_call_throws_InvalidOperationException)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     op->PostOperationCompleted(nothing, {});
     BOOST_TEST(op->IsCompleted());
@@ -196,7 +151,7 @@ BOOST_AUTO_TEST_CASE(After_PostOperationCompleted_every_call_throws_InvalidOpera
 BOOST_AUTO_TEST_CASE(After_OperationCompleted_every_call_throws_InvalidOperationException)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     op->OperationCompleted();
     BOOST_CHECK_THROW(op->Post(nothing, {}), InvalidOperationException);
@@ -209,7 +164,7 @@ BOOST_AUTO_TEST_CASE(After_OperationCompleted_every_call_throws_InvalidOperation
 BOOST_AUTO_TEST_CASE(A_completed_operation_checks_completion_before_the_callback)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     op->OperationCompleted();
     // Both rules are broken; .NET reports the completed operation.
@@ -223,7 +178,7 @@ BOOST_AUTO_TEST_CASE(Once_its_completion_has_run_the_operation_no_longer_holds_t
     std::weak_ptr<StrandSynchronizationContext> watch = context;
     std::shared_ptr<AsyncOperation> op;
     {
-        use_context scope(context);
+        context_scope scope(context);
         op = AsyncOperationManager::CreateOperation({});
     }
     bool ran = false;
@@ -246,7 +201,7 @@ BOOST_AUTO_TEST_SUITE(counts)
 BOOST_AUTO_TEST_CASE(OperationStarted_and_OperationCompleted_are_called_once_per_operation)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     std::vector<std::shared_ptr<AsyncOperation>> ops;
     for (int i = 0; i < 10; ++i)
         ops.push_back(AsyncOperationManager::CreateOperation(i));
@@ -265,7 +220,7 @@ BOOST_AUTO_TEST_CASE(OperationStarted_and_OperationCompleted_are_called_once_per
 BOOST_AUTO_TEST_CASE(An_operation_destroyed_without_completing_calls_OperationCompleted_itself)
 {
     auto context = std::make_shared<recording_context>();
-    use_context scope(context);
+    context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     op->Post(nothing, {});
     BOOST_TEST(context->completed == 0);
@@ -301,7 +256,7 @@ BOOST_AUTO_TEST_CASE(A_strand_context_over_a_thread_pool_runs_the_completion_on_
     auto context = std::make_shared<StrandSynchronizationContext>(pool.get_executor());
     std::shared_ptr<AsyncOperation> op;
     {
-        use_context scope(context);
+        context_scope scope(context);
         op = AsyncOperationManager::CreateOperation(7);
     }
     BOOST_TEST(context->outstanding_operations() == 1u);

@@ -5,6 +5,8 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -22,22 +24,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::holds;
 
 namespace {
 
-constexpr auto generous = 10s;
 
-template <class E>
-bool holds(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const E&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
 
 template <class F>
 std::exception_ptr thrown_by(F&& f)

@@ -6,6 +6,9 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/running_context.hpp"
+#include "support/waiting.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -35,11 +38,13 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::running_context;
+using dotasync_test::holds;
 using boost::system::error_code;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 // An Asio operation: waits `delay` on a timer, then completes with
 // (error_code, value * 2), or with `fail` when that is set.
@@ -169,38 +174,7 @@ void record_into(Doubler& doubler, collector& sink, std::shared_ptr<StrandSynchr
     };
 }
 
-class running_io {
-public:
-    explicit running_io(int count) : work_(asio::make_work_guard(io_))
-    {
-        for (int i = 0; i < count; ++i)
-            threads_.emplace_back([this] { io_.run(); });
-    }
-    ~running_io()
-    {
-        work_.reset();
-        for (auto& t : threads_)
-            t.join();
-    }
-    asio::io_context& io() { return io_; }
 
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::vector<std::thread> threads_;
-};
-
-template <class E>
-bool holds(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const E&) {
-        return true;
-    } catch (...) {
-        return false;
-    }
-}
 
 struct Unregistered {
     int id;
@@ -214,7 +188,7 @@ BOOST_AUTO_TEST_SUITE(context_capture)
 
 BOOST_AUTO_TEST_CASE(An_operation_started_on_strand_A_completes_on_strand_A_with_Current_equal_to_A)
 {
-    running_io runner(2);
+    running_context runner(2);
     auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     Doubler doubler; // its timers run on the default runtime
     collector sink;
@@ -488,7 +462,7 @@ asio::awaitable<int> sleepy(std::chrono::milliseconds delay)
 
 BOOST_AUTO_TEST_CASE(A_coroutine_can_be_cancelled_through_CancelAsync)
 {
-    running_io runner(1);
+    running_context runner(1);
     eap_operations operations;
     collector sink;
     auto on_completed = [&sink](AsyncCompletedEventArgs done, int value) {
@@ -552,7 +526,7 @@ asio::awaitable<int> failing()
 
 BOOST_AUTO_TEST_CASE(An_exception_ptr_channel_arrives_unchanged_in_Error)
 {
-    running_io runner(1);
+    running_context runner(1);
     std::promise<std::exception_ptr> error;
     asio::co_spawn(runner.io(), failing(),
                    eap(1, [&](AsyncCompletedEventArgs done, int) { error.set_value(done.Error()); }));
@@ -634,7 +608,7 @@ BOOST_AUTO_TEST_SUITE(lifetime)
 
 BOOST_AUTO_TEST_CASE(An_untracked_operation_completes_through_its_AsyncOperation)
 {
-    running_io runner(1);
+    running_context runner(1);
     auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     std::promise<bool> on_a;
     asio::post(a->get_executor(), [&] {

@@ -425,7 +425,7 @@ BOOST_AUTO_TEST_CASE(Chained_synchronous_completions_stop_nesting_after_a_limit)
     c->fs = fs;
     auto f = c->done.get_future();
     c->next();
-    wait_for(f);
+    get_within(f);
     std::lock_guard lock(c->mutex);
     BOOST_TEST(c->reads == 2000);
     // 16 nested inline completions, plus the posted callback that starts
@@ -463,7 +463,7 @@ BOOST_AUTO_TEST_CASE(Completions_run_on_the_executor_the_stream_was_given)
     std::promise<std::thread::id> where;
     fs.ReadAsync(buf, [&](std::exception_ptr, int) { where.set_value(std::this_thread::get_id()); });
     auto f = where.get_future();
-    BOOST_TEST((wait_for(f) == ctx.thread_id()));
+    BOOST_TEST((get_within(f) == ctx.thread_id()));
 }
 
 BOOST_AUTO_TEST_CASE(A_64_MiB_file_reads_the_same_through_every_face)
@@ -498,7 +498,7 @@ BOOST_AUTO_TEST_CASE(A_64_MiB_file_reads_the_same_through_every_face)
         };
         fs.BeginRead(buf, 0, chunk, on_read, {});
         auto f = done.get_future();
-        wait_for(f);
+        get_within(f);
         BOOST_TEST(total == big_size);
         BOOST_TEST(h == big.sum);
     }

@@ -7,6 +7,8 @@
 
 #include "io/io_support.hpp"
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -40,10 +42,11 @@ namespace utf = boost::unit_test;
 using namespace dotasync;
 using namespace dotasync_test;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 constexpr std::size_t big_size = 64u << 20;
 
 // The 64 MiB file is written once per test program and shared by both
@@ -67,15 +70,6 @@ private:
     }
 };
 
-// Waits for a promise-backed flag with a time limit, so that a bug shows as a
-// failure and not as a hung test.
-template <class T>
-T wait_for(std::future<T>& f)
-{
-    BOOST_REQUIRE(f.wait_for(generous) == std::future_status::ready);
-    return f.get();
-}
-
 // What async_read_some completed with, waited for with a time limit.
 std::pair<boost::system::error_code, std::size_t> read_some_outcome(Stream& stream, std::vector<std::uint8_t>& buf)
 {
@@ -83,7 +77,7 @@ std::pair<boost::system::error_code, std::size_t> read_some_outcome(Stream& stre
     auto f = outcome.get_future();
     stream.async_read_some(asio::buffer(buf),
                            [&](boost::system::error_code ec, std::size_t n) { outcome.set_value({ec, n}); });
-    return wait_for(f);
+    return get_within(f);
 }
 
 // Keeps every thread of the thread-pool back-end busy until release() (or

@@ -11,6 +11,7 @@
 
 #include "io/io_support.hpp"
 #include "support/pipe_stream.hpp"
+#include "support/waiting.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/read.hpp>
@@ -30,20 +31,12 @@ namespace asio = boost::asio;
 using namespace dotasync;
 using namespace dotasync_test;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-constexpr auto generous = 10s;
-
-// The value of a future, failing the test instead of hanging when it does
-// not come.
-template <class T>
-T got(std::future<T> f)
-{
-    BOOST_REQUIRE(f.wait_for(generous) == std::future_status::ready);
-    return f.get();
-}
 
 // What an Asio face completed with, waited for with a time limit.
 template <class Start>
@@ -51,7 +44,7 @@ std::pair<boost::system::error_code, std::size_t> outcome_of(Start start)
 {
     std::promise<std::pair<boost::system::error_code, std::size_t>> outcome;
     start([&](boost::system::error_code ec, std::size_t n) { outcome.set_value({ec, n}); });
-    return got(outcome.get_future());
+    return get_within(outcome.get_future());
 }
 
 running_context& shared_context()
@@ -128,9 +121,9 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_read_face_returns_the_contents_and_then_the_
     };
     chunks([](Stream& s, bytes& buf) { return s.Read(buf, 0, 999); });
     chunks([](Stream& s, bytes& buf) { return s.EndRead(s.BeginRead(buf, 0, 999, {}, {})); });
-    chunks([](Stream& s, bytes& buf) { return got(s.ReadAsync(buf, 0, 999, asio::use_future)); });
+    chunks([](Stream& s, bytes& buf) { return get_within(s.ReadAsync(buf, 0, 999, asio::use_future)); });
     chunks([](Stream& s, bytes& buf) {
-        return got(TaskFactory::FromAsync(&Stream::BeginRead, &Stream::EndRead, s, buf, 0, 999, asio::use_future));
+        return get_within(TaskFactory::FromAsync(&Stream::BeginRead, &Stream::EndRead, s, buf, 0, 999, asio::use_future));
     });
     chunks([](Stream& s, bytes& buf) {
         const int b = s.ReadByte();
@@ -140,7 +133,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_read_face_returns_the_contents_and_then_the_
     {
         auto s = kind.with(data);
         bytes buf(data.size());
-        BOOST_TEST(got(asio::async_read(*s, asio::buffer(buf), asio::use_future)) == data.size());
+        BOOST_TEST(get_within(asio::async_read(*s, asio::buffer(buf), asio::use_future)) == data.size());
         BOOST_TEST(buf == data);
         bytes more(10);
         auto [ec, n] = outcome_of([&](auto h) { s->async_read_some(asio::buffer(more), h); });
@@ -156,7 +149,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_read_face_returns_the_contents_and_then_the_
     {
         auto s = kind.with(data);
         bytes buf(data.size());
-        got(s->ReadExactlyAsync(buf, asio::use_future));
+        get_within(s->ReadExactlyAsync(buf, asio::use_future));
         BOOST_TEST(buf == data);
     }
     {
@@ -168,7 +161,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_read_face_returns_the_contents_and_then_the_
     {
         auto s = kind.with(data);
         bytes buf(data.size());
-        BOOST_TEST(got(s->ReadAtLeastAsync(buf, static_cast<int>(data.size()), asio::use_future)) ==
+        BOOST_TEST(get_within(s->ReadAtLeastAsync(buf, static_cast<int>(data.size()), asio::use_future)) ==
                    static_cast<int>(data.size()));
         BOOST_TEST(buf == data);
     }
@@ -181,7 +174,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_read_face_returns_the_contents_and_then_the_
     {
         auto s = kind.with(data);
         MemoryStream copy;
-        got(s->CopyToAsync(copy, 333, asio::use_future));
+        get_within(s->CopyToAsync(copy, 333, asio::use_future));
         BOOST_TEST(copy.ToArray() == data);
     }
 }
@@ -201,12 +194,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Every_write_face_writes_the_bytes, Kind, kinds)
             s.WriteByte(b);
     });
     check([&](Stream& s) { s.EndWrite(s.BeginWrite(data, 0, static_cast<int>(data.size()), {}, {})); });
-    check([&](Stream& s) { got(s.WriteAsync(data, asio::use_future)); });
-    check([&](Stream& s) { got(s.WriteAsync(data, 0, 1000, asio::use_future)), got(s.WriteAsync(data, 1000, 2000, asio::use_future)); });
-    check([&](Stream& s) { BOOST_TEST(got(asio::async_write(s, asio::buffer(data), asio::use_future)) == data.size()); });
+    check([&](Stream& s) { get_within(s.WriteAsync(data, asio::use_future)); });
+    check([&](Stream& s) { get_within(s.WriteAsync(data, 0, 1000, asio::use_future)), get_within(s.WriteAsync(data, 1000, 2000, asio::use_future)); });
+    check([&](Stream& s) { BOOST_TEST(get_within(asio::async_write(s, asio::buffer(data), asio::use_future)) == data.size()); });
     check([&](Stream& s) {
         bytes buffer = data;
-        got(TaskFactory::FromAsync(&Stream::BeginWrite, &Stream::EndWrite, s, buffer, 0,
+        get_within(TaskFactory::FromAsync(&Stream::BeginWrite, &Stream::EndWrite, s, buffer, 0,
                                    static_cast<int>(buffer.size()), asio::use_future));
     });
     check([&](Stream& s) {
@@ -224,15 +217,15 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(At_the_end_ReadExactly_throws_EndOfStreamException
     BOOST_CHECK_THROW(kind.with(data)->ReadExactly(buf), EndOfStreamException);
     BOOST_CHECK_THROW(kind.with(data)->ReadExactly(buf, 5, 15), EndOfStreamException);
     BOOST_CHECK_THROW(kind.with(data)->ReadAtLeast(buf, 11), EndOfStreamException);
-    BOOST_CHECK_THROW(got(kind.with(data)->ReadExactlyAsync(buf, asio::use_future)), EndOfStreamException);
-    BOOST_CHECK_THROW(got(kind.with(data)->ReadAtLeastAsync(buf, 11, asio::use_future)), EndOfStreamException);
+    BOOST_CHECK_THROW(get_within(kind.with(data)->ReadExactlyAsync(buf, asio::use_future)), EndOfStreamException);
+    BOOST_CHECK_THROW(get_within(kind.with(data)->ReadAtLeastAsync(buf, 11, asio::use_future)), EndOfStreamException);
     BOOST_TEST(kind.with(data)->ReadAtLeast(buf, 20, false) == 10);
     BOOST_TEST(bytes(buf.begin(), buf.begin() + 10) == data);
-    BOOST_TEST(got(kind.with(data)->ReadAtLeastAsync(buf, 20, false, asio::use_future)) == 10);
+    BOOST_TEST(get_within(kind.with(data)->ReadAtLeastAsync(buf, 20, false, asio::use_future)) == 10);
     // Asking for nothing reads nothing.
     auto s = kind.with(data);
     BOOST_TEST(s->ReadAtLeast(buf, 0) == 0);
-    BOOST_TEST(got(s->ReadAtLeastAsync(buf, 0, asio::use_future)) == 0);
+    BOOST_TEST(get_within(s->ReadAtLeastAsync(buf, 0, asio::use_future)) == 0);
     BOOST_TEST(s->ReadByte() == data[0]);
 }
 
@@ -293,7 +286,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(A_closed_stream_throws_ObjectDisposedException_fro
                asio::error::bad_descriptor);
     // Closing again is allowed, both ways.
     s->Dispose();
-    got(s->DisposeAsync(asio::use_future));
+    get_within(s->DisposeAsync(asio::use_future));
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(EndRead_and_EndWrite_follow_the_APM_rules, Kind, kinds)
@@ -328,12 +321,12 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(An_already_cancelled_token_completes_every_XxxAsyn
     const auto token = cts.Token();
     bytes buf(10);
     MemoryStream other;
-    BOOST_CHECK_THROW(got(s->ReadAsync(buf, token, asio::use_future)), OperationCanceledException);
-    BOOST_CHECK_THROW(got(s->WriteAsync(buf, token, asio::use_future)), OperationCanceledException);
-    BOOST_CHECK_THROW(got(s->ReadExactlyAsync(buf, token, asio::use_future)), OperationCanceledException);
-    BOOST_CHECK_THROW(got(s->ReadAtLeastAsync(buf, 1, true, token, asio::use_future)), OperationCanceledException);
-    BOOST_CHECK_THROW(got(s->CopyToAsync(other, token, asio::use_future)), OperationCanceledException);
-    BOOST_CHECK_THROW(got(s->FlushAsync(token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->ReadAsync(buf, token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->WriteAsync(buf, token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->ReadExactlyAsync(buf, token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->ReadAtLeastAsync(buf, 1, true, token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->CopyToAsync(other, token, asio::use_future)), OperationCanceledException);
+    BOOST_CHECK_THROW(get_within(s->FlushAsync(token, asio::use_future)), OperationCanceledException);
     BOOST_TEST(other.Length() == 0);
     BOOST_TEST(kind.written(*s) == data);
 }
@@ -346,8 +339,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Completions_without_an_executor_run_on_the_stream_
     std::promise<std::thread::id> read_thread, write_thread;
     s->ReadAsync(buf, [&](std::exception_ptr, int) { read_thread.set_value(std::this_thread::get_id()); });
     s->WriteAsync(buf, [&](std::exception_ptr) { write_thread.set_value(std::this_thread::get_id()); });
-    BOOST_TEST(got(read_thread.get_future()) == shared_context().thread_id());
-    BOOST_TEST(got(write_thread.get_future()) == shared_context().thread_id());
+    BOOST_TEST(get_within(read_thread.get_future()) == shared_context().thread_id());
+    BOOST_TEST(get_within(write_thread.get_future()) == shared_context().thread_id());
 }
 
 BOOST_AUTO_TEST_CASE_TEMPLATE(CompletedSynchronously_says_whether_the_callback_ran_inside_BeginRead, Kind, kinds)
@@ -364,7 +357,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(CompletedSynchronously_says_whether_the_callback_r
             seen.set_value({!returned, r->CompletedSynchronously()});
         }, {});
         returned = true;
-        const auto [ran_inside, said_synchronously] = got(seen.get_future());
+        const auto [ran_inside, said_synchronously] = get_within(seen.get_future());
         BOOST_TEST(ran_inside == said_synchronously);
         BOOST_TEST(ar->CompletedSynchronously() == said_synchronously);
         BOOST_TEST(s->EndRead(ar) == 10);
@@ -391,8 +384,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(Coroutines_await_every_TAP_member, Kind, kinds)
             co_return concat(all, tail.ToArray());
         },
         asio::use_future);
-    BOOST_TEST(got(std::move(result)) == data);
-    got(s->DisposeAsync(asio::use_future));
+    BOOST_TEST(get_within(std::move(result)) == data);
+    get_within(s->DisposeAsync(asio::use_future));
     BOOST_TEST(!s->CanRead());
 }
 

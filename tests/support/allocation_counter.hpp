@@ -1,6 +1,7 @@
 // Counts heap allocations made by the current thread. A test program that
 // links tests/support/allocation_counter.cpp gets a replaced global operator
-// new that feeds the count.
+// new, and (without a sanitizer) replaced aligned_alloc and free, which feed
+// the count: Asio's handler memory comes from aligned_alloc.
 #pragma once
 
 #include <cstddef>
@@ -9,7 +10,8 @@ namespace dotasync_test {
 
 std::size_t& allocations_on_this_thread() noexcept;
 
-// Blocks allocated with operator new, by any thread, and not freed yet. Tests
+// Blocks allocated with operator new or aligned_alloc, by any thread, and not
+// freed yet. Tests
 // compare it before and after many operations to show memory does not grow.
 long long live_allocations() noexcept;
 

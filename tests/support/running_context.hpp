@@ -48,4 +48,10 @@ private:
     std::vector<std::thread> threads_;
 };
 
+// Two threads, for tests whose completions may run on either; usable as a
+// Boost.Test fixture.
+struct two_thread_context : running_context {
+    two_thread_context() : running_context(2) {}
+};
+
 } // namespace dotasync_test

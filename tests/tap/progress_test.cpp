@@ -5,6 +5,9 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
+#include "support/recording_context.hpp"
+#include "support/waiting.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/test/unit_test.hpp>
@@ -22,47 +25,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::context_scope;
+using dotasync_test::generous;
+using dotasync_test::recording_context;
 
 namespace {
 
-constexpr auto generous = 10s;
-
-// A context that keeps what is posted to it until the test runs it, so that
-// a test decides when reports are delivered.
-class queued_context : public SynchronizationContext {
-public:
-    void Post(SendOrPostCallback d, std::any state) override
-    {
-        queue_.push_back({std::move(d), std::move(state)});
-    }
-
-    std::size_t pending() const { return queue_.size(); }
-
-    void run_all()
-    {
-        auto items = std::move(queue_);
-        queue_.clear();
-        for (auto& [d, state] : items)
-            d(state);
-    }
-
-private:
-    std::vector<std::pair<SendOrPostCallback, std::any>> queue_;
-};
-
-// Makes context the calling thread's Current() while the scope lives.
-class context_scope {
-public:
-    explicit context_scope(std::shared_ptr<SynchronizationContext> context)
-        : previous_(SynchronizationContext::Current())
-    {
-        SynchronizationContext::SetSynchronizationContext(std::move(context));
-    }
-    ~context_scope() { SynchronizationContext::SetSynchronizationContext(std::move(previous_)); }
-
-private:
-    std::shared_ptr<SynchronizationContext> previous_;
-};
 
 } // namespace
 
@@ -166,7 +134,7 @@ BOOST_AUTO_TEST_CASE(Without_a_current_context_reports_run_on_the_default_runtim
 
 BOOST_AUTO_TEST_CASE(ProgressChanged_is_raised_after_the_handler_with_the_reported_value)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     std::vector<std::string> events;
     Progress<std::string> progress([&](const std::string& value) { events.push_back("handler " + value); });
@@ -177,13 +145,13 @@ BOOST_AUTO_TEST_CASE(ProgressChanged_is_raised_after_the_handler_with_the_report
 
     progress.Report("half");
     BOOST_TEST(events.empty());
-    context->run_all();
+    context->pump();
     BOOST_TEST(events == std::vector<std::string>({"handler half", "event half"}));
 }
 
 BOOST_AUTO_TEST_CASE(A_Progress_with_only_ProgressChanged_subscribers_raises_the_event)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     Progress<double> progress;
     std::vector<double> seen;
@@ -191,42 +159,42 @@ BOOST_AUTO_TEST_CASE(A_Progress_with_only_ProgressChanged_subscribers_raises_the
 
     progress.Report(0.25);
     progress.Report(0.5);
-    context->run_all();
+    context->pump();
     BOOST_TEST(seen == std::vector<double>({0.25, 0.5}));
 }
 
 BOOST_AUTO_TEST_CASE(Report_with_neither_handler_nor_subscriber_posts_nothing)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     Progress<int> progress;
     progress.Report(1);
-    BOOST_TEST(context->pending() == 0u);
+    BOOST_TEST(context->queued() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(The_reported_value_is_copied_when_Report_is_called)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     std::vector<std::string> seen;
     Progress<std::string> progress([&](const std::string& value) { seen.push_back(value); });
     std::string value = "before";
     progress.Report(value);
     value = "after";
-    context->run_all();
+    context->pump();
     BOOST_TEST(seen == std::vector<std::string>({"before"}));
 }
 
 BOOST_AUTO_TEST_CASE(A_report_queued_before_the_Progress_is_destroyed_still_runs)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     std::vector<int> seen;
     {
         Progress<int> progress([&](const int& value) { seen.push_back(value); });
         progress.Report(3);
     }
-    context->run_all();
+    context->pump();
     BOOST_TEST(seen == std::vector<int>({3}));
 }
 
@@ -270,25 +238,25 @@ protected:
 
 BOOST_AUTO_TEST_CASE(A_Progress_is_usable_through_IProgress)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     std::vector<int> seen;
     Progress<int> progress([&](const int& value) { seen.push_back(value); });
     count_to(3, progress);
-    context->run_all();
+    context->pump();
     BOOST_TEST(seen == std::vector<int>({1, 2, 3}));
 }
 
 BOOST_AUTO_TEST_CASE(A_derived_class_sees_every_report_through_OnReport)
 {
-    auto context = std::make_shared<queued_context>();
+    auto context = std::make_shared<recording_context>();
     context_scope scope(context);
     recording_progress progress;
     std::vector<int> seen;
     progress.ProgressChanged += [&](const std::any&, const int& value) { seen.push_back(value); };
     count_to(2, progress);
     BOOST_TEST(progress.intercepted == std::vector<int>({1, 2}));
-    context->run_all();
+    context->pump();
     BOOST_TEST(seen == std::vector<int>({1, 2}));
 }
 

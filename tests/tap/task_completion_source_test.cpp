@@ -3,6 +3,8 @@
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,17 +28,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 
-template <class T>
-T get_within(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
 
 // A callback API of the kind TaskCompletionSource is for: it answers on a
 // thread of its own.

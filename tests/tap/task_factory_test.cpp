@@ -5,6 +5,8 @@
 #include <dotasync/core/wait_handle.hpp>
 #include <dotasync/io/memory_stream.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,17 +27,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 
-template <class T>
-T get_within(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
 
 // An IAsyncResult that is finished when it is made, as a BeginXxx returns
 // when it could answer at once.

@@ -7,6 +7,7 @@
 
 #include "support/running_context.hpp"
 #include "support/log_capture.hpp"
+#include "support/waiting.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -36,19 +37,14 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 using dotasync_test::running_context;
 
-template <class T>
-T get_within(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
 
 // Runs a coroutine on a fresh io_context until it finishes (or the generous
 // time-out passes) and returns what it returned.

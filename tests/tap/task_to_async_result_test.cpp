@@ -6,6 +6,7 @@
 #include <dotasync/tap/task_factory.hpp>
 
 #include "support/running_context.hpp"
+#include "support/waiting.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -29,22 +30,13 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::two_thread_context;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 
-template <class T>
-T get_within(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
-
-// Two threads: completions may run on either.
-struct two_thread_context : dotasync_test::running_context {
-    two_thread_context() : running_context(2) {}
-};
 
 asio::awaitable<int> square(int v)
 {

@@ -8,6 +8,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "support/log_capture.hpp"
+#include "support/waiting.hpp"
 
 #include <chrono>
 #include <future>
@@ -19,10 +20,10 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 std::shared_ptr<MessageLoopSynchronizationContext> current_loop()
 {

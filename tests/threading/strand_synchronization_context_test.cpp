@@ -3,6 +3,9 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/running_context.hpp"
+#include "support/waiting.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -29,10 +32,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
+using dotasync_test::running_context;
+using dotasync_test::get_within;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 using executor_type = StrandSynchronizationContext::executor_type;
 
@@ -40,34 +45,7 @@ static_assert(asio::execution::is_executor<executor_type>::value);
 static_assert(asio::execution::executor<executor_type>);
 static_assert(std::is_convertible_v<executor_type, asio::any_io_executor>);
 
-// An io_context run by `count` threads until the object is destroyed.
-class running_io {
-public:
-    explicit running_io(int count) : work_(asio::make_work_guard(io_))
-    {
-        for (int i = 0; i < count; ++i)
-            threads_.emplace_back([this] { io_.run(); });
-    }
-    ~running_io()
-    {
-        work_.reset();
-        for (auto& t : threads_)
-            t.join();
-    }
-    asio::io_context& io() { return io_; }
 
-private:
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
-    std::vector<std::thread> threads_;
-};
-
-template <class T>
-T wait(std::future<T>& future)
-{
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    return future.get();
-}
 
 } // namespace
 
@@ -142,10 +120,10 @@ asio::awaitable<std::vector<bool>> hop_around(std::shared_ptr<StrandSynchronizat
 
 BOOST_AUTO_TEST_CASE(A_coroutine_spawned_on_the_executor_keeps_Current_across_every_co_await)
 {
-    running_io runner(2);
+    running_context runner(2);
     auto context = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     auto future = asio::co_spawn(context->get_executor(), hop_around(context), asio::use_future);
-    const auto seen = wait(future);
+    const auto seen = get_within(future);
     BOOST_TEST(seen.size() == 6u);
     for (bool ok : seen)
         BOOST_TEST(ok);
@@ -262,7 +240,7 @@ BOOST_AUTO_TEST_CASE(Posts_run_in_FIFO_order_and_never_two_at_once_on_the_defaul
             asio::post(context->get_strand(), [&item, i] { item(i); });
     }
     auto finished = done.get_future();
-    wait(finished);
+    get_within(finished);
     BOOST_TEST(overlaps.load() == 0);
     BOOST_REQUIRE(order.size() == static_cast<std::size_t>(count));
     for (int i = 0; i < count; ++i)
@@ -271,7 +249,7 @@ BOOST_AUTO_TEST_CASE(Posts_run_in_FIFO_order_and_never_two_at_once_on_the_defaul
 
 BOOST_AUTO_TEST_CASE(Send_from_another_thread_waits_until_the_callback_has_run_on_the_strand)
 {
-    running_io runner(1);
+    running_context runner(1);
     auto context = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     std::thread::id ran_on;
     bool current = false;
@@ -289,7 +267,7 @@ BOOST_AUTO_TEST_CASE(Send_from_another_thread_waits_until_the_callback_has_run_o
 
 BOOST_AUTO_TEST_CASE(Send_rethrows_what_the_callback_threw)
 {
-    running_io runner(1);
+    running_context runner(1);
     auto context = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     BOOST_CHECK_THROW(context->Send([](const std::any&) { throw std::logic_error("sent"); }, {}), std::logic_error);
 }
@@ -367,7 +345,7 @@ BOOST_AUTO_TEST_CASE(On_an_executor_that_is_not_an_io_context_s_operations_keep_
     std::promise<bool> ran;
     context->Post([&](const std::any&) { ran.set_value(SynchronizationContext::Current() == context); }, {});
     auto future = ran.get_future();
-    BOOST_TEST(wait(future));
+    BOOST_TEST(get_within(future));
     context->OperationCompleted();
     context->OperationCompleted();
     BOOST_TEST(context->outstanding_operations() == 0u);
@@ -387,7 +365,7 @@ BOOST_AUTO_TEST_CASE(OperationCompleted_without_a_matching_OperationStarted_thro
 
 BOOST_AUTO_TEST_CASE(A_completion_posted_before_the_last_operation_completes_still_runs)
 {
-    running_io runner(1);
+    running_context runner(1);
     asio::io_context io;
     auto context = std::make_shared<StrandSynchronizationContext>(io.get_executor());
     context->OperationStarted();

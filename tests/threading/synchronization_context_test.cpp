@@ -3,6 +3,8 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -14,10 +16,10 @@
 
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 // Clears the calling thread's context when a test ends, whatever it set.
 struct clear_current {

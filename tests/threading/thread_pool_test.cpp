@@ -2,6 +2,8 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include "support/waiting.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -23,10 +25,10 @@ extern char** environ;
 
 using namespace dotasync;
 using namespace std::chrono_literals;
+using dotasync_test::generous;
 
 namespace {
 
-constexpr auto generous = 10s;
 
 // The threads of this process that carry the pool's name. Counting by name
 // keeps threads of other origin (a sanitizer's, say) out of the count.
