@@ -21,7 +21,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
+using namespace dotasync_test;
 
 namespace {
 
@@ -175,9 +175,7 @@ BOOST_AUTO_TEST_CASE(The_callback_runs_after_the_target_with_the_state)
             seen.set_value({answer.EndInvoke(r), std::any_cast<std::string>(r->AsyncState())});
         },
         std::string("state"));
-    auto future = seen.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [value, state] = future.get();
+    auto [value, state] = get_within(seen.get_future());
     BOOST_TEST(value == 42);
     BOOST_TEST(state == "state");
 }

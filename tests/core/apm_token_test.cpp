@@ -9,6 +9,7 @@
 #include "support/allocation_counter.hpp"
 #include "support/log_capture.hpp"
 #include "support/waiting.hpp"
+#include "support/unhandled_capture.hpp"
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -34,14 +35,12 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::two_thread_context;
+using namespace dotasync_test;
 using error_code = boost::system::error_code;
 
 namespace {
 
 
-using dotasync_test::running_context;
 
 // A class with BeginXxx/EndXxx methods built the way dotasync's own classes
 // build them: one initiating function, the apm token bound to (this, method).
@@ -127,9 +126,7 @@ BOOST_AUTO_TEST_CASE(Callback_sees_the_result_completed_and_the_wait_handle_sign
             seen.set_value({r->IsCompleted(), r->AsyncWaitHandle().WaitOne(0), divider.EndDivide(r), r});
         },
         {});
-    auto future = seen.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [completed, signalled, value, same] = future.get();
+    auto [completed, signalled, value, same] = get_within(seen.get_future());
     BOOST_TEST(completed);
     BOOST_TEST(signalled);
     BOOST_TEST(value == 5);
@@ -415,9 +412,7 @@ BOOST_AUTO_TEST_CASE(AsyncState_returns_the_state_given_to_Begin)
                                                std::any_cast<std::shared_ptr<std::vector<char>>>(r->AsyncState()));
                                        },
                                        buffer));
-    auto future = from_callback.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == buffer);
+    BOOST_TEST(get_within(from_callback.get_future()) == buffer);
     BOOST_TEST(std::any_cast<std::shared_ptr<std::vector<char>>>(ar->AsyncState()) == buffer);
     end<void()>(ar);
 }
@@ -467,9 +462,7 @@ BOOST_AUTO_TEST_CASE(Wait_for_the_callback_which_ends_with_the_state)
             result.set_value(owner->EndDivide(r));
         },
         &divider);
-    auto future = result.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == 14);
+    BOOST_TEST(get_within(result.get_future()) == 14);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -509,8 +502,7 @@ BOOST_AUTO_TEST_CASE(Threads_blocked_in_End_and_WaitOne_are_released_when_the_co
     auto wait_outcome = std::async(std::launch::async, [&] { return handle.WaitOne(std::chrono::milliseconds(generous)); });
     timer.reset();
     io.reset();
-    BOOST_REQUIRE(end_outcome.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(end_outcome.get() == "canceled");
+    BOOST_TEST(get_within(end_outcome) == "canceled");
     BOOST_TEST(wait_outcome.get());
 }
 
@@ -535,21 +527,12 @@ BOOST_AUTO_TEST_CASE(An_exception_from_a_callback_leaves_run_on_a_users_io_conte
 
 BOOST_AUTO_TEST_CASE(An_exception_from_a_callback_on_the_default_runtime_reaches_the_unhandled_handler)
 {
-    std::promise<std::string> caught;
-    auto previous = ThreadPool::SetUnhandledExceptionHandler([&](std::exception_ptr error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            caught.set_value(e.what());
-        }
-    });
+    unhandled_capture caught;
     asio::steady_timer timer(ThreadPool::Executor(), 1ms);
     auto ar = timer.async_wait(apm([](const IAsyncResultPtr&) { throw std::runtime_error("escaped"); }));
-    auto future = caught.get_future();
-    const bool arrived = future.wait_for(generous) == std::future_status::ready;
-    ThreadPool::SetUnhandledExceptionHandler(previous);
-    BOOST_REQUIRE(arrived);
-    BOOST_TEST(future.get() == "escaped");
+    const auto error = caught.first(generous);
+    BOOST_REQUIRE(error);
+    BOOST_TEST(what_of(error) == "escaped");
     BOOST_CHECK_NO_THROW(end<void(error_code)>(ar));
 }
 
@@ -680,9 +663,7 @@ void check_end_of_timer_wait_refused_inside(const Executor& strand)
         timer.cancel();
         inside.set_value({what, ar});
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [what, ar] = future.get();
+    auto [what, ar] = get_within(inside.get_future());
     BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
     BOOST_TEST(what.find("strand") != std::string::npos, what);
     // The refused End left the result endable.
@@ -724,9 +705,7 @@ BOOST_AUTO_TEST_CASE(EndInvoke_inside_the_strand_of_the_delegate_throws_InvalidO
         auto ar = answer.BeginInvoke({}, {});
         inside.set_value({outcome_of([&] { answer.EndInvoke(ar); }), ar});
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [what, ar] = future.get();
+    auto [what, ar] = get_within(inside.get_future());
     BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
     BOOST_TEST(answer.EndInvoke(ar) == 42);
 }
@@ -741,9 +720,7 @@ BOOST_AUTO_TEST_CASE(End_inside_the_strand_a_coroutine_runs_on_throws_InvalidOpe
             strand, []() -> asio::awaitable<int> { co_return 7; }, apm());
         inside.set_value({outcome_of([&] { end<void(std::exception_ptr, int)>(ar); }), ar});
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [what, ar] = future.get();
+    auto [what, ar] = get_within(inside.get_future());
     BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
     BOOST_TEST(end<void(std::exception_ptr, int)>(ar) == 7);
 }
@@ -767,9 +744,7 @@ BOOST_AUTO_TEST_CASE(End_inside_a_StrandSynchronizationContext_of_an_operation_p
         auto ar = asio::post(context->get_executor(), apm());
         inside.set_value({outcome_of([&] { end<void()>(ar); }), ar});
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [what, ar] = future.get();
+    auto [what, ar] = get_within(inside.get_future());
     BOOST_TEST(what.find("InvalidOperationException") == 0u, what);
     BOOST_TEST(outcome_of([&] { end<void()>(ar); }) == "returned");
 }
@@ -785,9 +760,7 @@ BOOST_AUTO_TEST_CASE(End_inside_another_StrandSynchronizationContext_waits_and_r
         auto ar = timer.async_wait(apm());
         inside.set_value(outcome_of([&] { end<void(error_code)>(ar); }));
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == "returned");
+    BOOST_TEST(get_within(inside.get_future()) == "returned");
 }
 
 BOOST_AUTO_TEST_CASE(End_inside_a_strand_of_an_operation_another_thread_completes_waits_and_returns)
@@ -801,9 +774,7 @@ BOOST_AUTO_TEST_CASE(End_inside_a_strand_of_an_operation_another_thread_complete
         auto ar = timer.async_wait(apm());
         inside.set_value(outcome_of([&] { end<void(error_code)>(ar); }));
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == "returned");
+    BOOST_TEST(get_within(inside.get_future()) == "returned");
 }
 
 BOOST_AUTO_TEST_CASE(End_on_a_single_threaded_context_of_an_operation_on_another_context_waits_and_returns)
@@ -830,9 +801,7 @@ BOOST_AUTO_TEST_CASE(End_of_a_finished_operation_inside_its_strand_returns_at_on
         auto ar = asio::dispatch(strand, apm());
         inside.set_value(outcome_of([&] { end<void()>(ar); }));
     });
-    auto future = inside.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == "returned");
+    BOOST_TEST(get_within(inside.get_future()) == "returned");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -26,9 +26,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::context_scope;
-using dotasync_test::generous;
-using dotasync_test::recording_context;
+using namespace dotasync_test;
 
 namespace {
 
@@ -71,9 +69,7 @@ BOOST_AUTO_TEST_CASE(An_operation_started_with_no_context_completes_on_the_defau
             ran.set_value({std::this_thread::get_id(), SynchronizationContext::Current() == nullptr});
         },
         {});
-    auto future = ran.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [thread, no_context] = future.get();
+    auto [thread, no_context] = get_within(ran.get_future());
     BOOST_TEST((thread != std::this_thread::get_id()));
     BOOST_TEST(no_context);
 }
@@ -268,9 +264,7 @@ BOOST_AUTO_TEST_CASE(A_strand_context_over_a_thread_pool_runs_the_completion_on_
         },
         8);
     BOOST_TEST(context->outstanding_operations() == 0u);
-    auto future = ran.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get());
+    BOOST_TEST(get_within(ran.get_future()));
     BOOST_CHECK_THROW(op->OperationCompleted(), InvalidOperationException);
 }
 

@@ -24,8 +24,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::holds;
+using namespace dotasync_test;
 
 namespace {
 
@@ -151,9 +150,7 @@ BOOST_AUTO_TEST_CASE(Started_with_no_context_RunWorkerCompleted_is_raised_on_the
         done.set_value({std::this_thread::get_id(), SynchronizationContext::Current() == nullptr});
     };
     worker.RunWorkerAsync();
-    auto future = done.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [thread, no_context] = future.get();
+    auto [thread, no_context] = get_within(done.get_future());
     BOOST_TEST((thread != std::this_thread::get_id()));
     BOOST_TEST(no_context);
 }

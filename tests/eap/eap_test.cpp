@@ -38,9 +38,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::running_context;
-using dotasync_test::holds;
+using namespace dotasync_test;
 using boost::system::error_code;
 
 namespace {
@@ -396,18 +394,11 @@ BOOST_AUTO_TEST_CASE(Result_of_a_cancelled_operation_throws_InvalidOperationExce
     Doubler doubler;
     std::promise<std::exception_ptr> thrown;
     doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
-        try {
-            (void)e.Result();
-            thrown.set_value(nullptr);
-        } catch (...) {
-            thrown.set_value(std::current_exception());
-        }
+        thrown.set_value(exception_of([&] { (void)e.Result(); }));
     };
     doubler.DoubleAsync(1, 1h, 1);
     doubler.CancelAsync(1);
-    auto future = thrown.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(holds<InvalidOperationException>(future.get()));
+    BOOST_TEST(holds<InvalidOperationException>(get_within(thrown.get_future())));
 }
 
 BOOST_AUTO_TEST_CASE(CancelAsync_for_a_state_not_in_flight_returns_false)
@@ -504,17 +495,10 @@ BOOST_AUTO_TEST_CASE(Result_of_a_failed_operation_throws_TargetInvocationExcepti
     Doubler doubler;
     std::promise<std::exception_ptr> thrown;
     doubler.DoubleCompleted += [&](const std::any&, const DoubleCompletedEventArgs& e) {
-        try {
-            (void)e.Result();
-            thrown.set_value(nullptr);
-        } catch (...) {
-            thrown.set_value(std::current_exception());
-        }
+        thrown.set_value(exception_of([&] { (void)e.Result(); }));
     };
     doubler.DoubleAsync(1, 1ms, 1, asio::error::timed_out);
-    auto future = thrown.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto error = future.get();
+    auto error = get_within(thrown.get_future());
     BOOST_TEST(holds<TargetInvocationException>(error));
 }
 
@@ -530,9 +514,7 @@ BOOST_AUTO_TEST_CASE(An_exception_ptr_channel_arrives_unchanged_in_Error)
     std::promise<std::exception_ptr> error;
     asio::co_spawn(runner.io(), failing(),
                    eap(1, [&](AsyncCompletedEventArgs done, int) { error.set_value(done.Error()); }));
-    auto future = error.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(holds<std::domain_error>(future.get()));
+    BOOST_TEST(holds<std::domain_error>(get_within(error.get_future())));
 }
 
 BOOST_AUTO_TEST_CASE(An_empty_callback_throws_ArgumentNullException)
@@ -617,9 +599,7 @@ BOOST_AUTO_TEST_CASE(An_untracked_operation_completes_through_its_AsyncOperation
                                       std::any_cast<std::string>(done.UserState()) == "once");
                    }));
     });
-    auto future = on_a.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get());
+    BOOST_TEST(get_within(on_a.get_future()));
 }
 
 BOOST_AUTO_TEST_CASE(Destroying_the_operations_table_cancels_in_flight_operations_and_drops_their_callbacks)

@@ -42,8 +42,7 @@ namespace utf = boost::unit_test;
 using namespace dotasync;
 using namespace dotasync_test;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::get_within;
+using namespace dotasync_test;
 
 namespace {
 

@@ -31,8 +31,7 @@ namespace asio = boost::asio;
 using namespace dotasync;
 using namespace dotasync_test;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::get_within;
+using namespace dotasync_test;
 using bytes = std::vector<std::uint8_t>;
 
 namespace {

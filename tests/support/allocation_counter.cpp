@@ -28,30 +28,31 @@ std::size_t aligned_home(const void* p) noexcept
     return (reinterpret_cast<std::uintptr_t>(p) >> 4) * 0x9E3779B97F4A7C15ull >> 50;
 }
 
-[[maybe_unused]] void remember_aligned(void* p) noexcept
+// Moves p's slot from `from` to `to` (null to p: remember; p to null:
+// forget); false when no slot of p's window holds `from`.
+bool swap_aligned_slot(const void* p, void* from, void* to) noexcept
 {
     const std::size_t home = aligned_home(p);
     for (std::size_t i = 0; i < aligned_window; ++i) {
-        void* expected = nullptr;
-        if (aligned_blocks[(home + i) % aligned_slots].compare_exchange_strong(expected, p)) {
-            live_blocks.fetch_add(1, std::memory_order_relaxed);
-            return;
-        }
+        void* expected = from;
+        if (aligned_blocks[(home + i) % aligned_slots].compare_exchange_strong(expected, to))
+            return true;
     }
-    // A full window: the block is counted as made but not as live, which can
-    // only hide growth, never invent it.
+    return false;
+}
+
+// A full window leaves a block counted as made but not as live, which can
+// only hide growth, never invent it.
+[[maybe_unused]] void remember_aligned(void* p) noexcept
+{
+    if (swap_aligned_slot(p, nullptr, p))
+        live_blocks.fetch_add(1, std::memory_order_relaxed);
 }
 
 [[maybe_unused]] void forget_aligned(void* p) noexcept
 {
-    const std::size_t home = aligned_home(p);
-    for (std::size_t i = 0; i < aligned_window; ++i) {
-        void* expected = p;
-        if (aligned_blocks[(home + i) % aligned_slots].compare_exchange_strong(expected, nullptr)) {
-            live_blocks.fetch_sub(1, std::memory_order_relaxed);
-            return;
-        }
-    }
+    if (swap_aligned_slot(p, p, nullptr))
+        live_blocks.fetch_sub(1, std::memory_order_relaxed);
 }
 
 } // namespace

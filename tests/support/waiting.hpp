@@ -47,4 +47,16 @@ bool holds(const std::exception_ptr& error)
     }
 }
 
+// The exception f throws, or null when it returns.
+template <class F>
+std::exception_ptr exception_of(F&& f)
+{
+    try {
+        f();
+    } catch (...) {
+        return std::current_exception();
+    }
+    return nullptr;
+}
+
 } // namespace dotasync_test

@@ -30,9 +30,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
-using dotasync_test::two_thread_context;
-using dotasync_test::get_within;
+using namespace dotasync_test;
 
 namespace {
 

@@ -20,7 +20,7 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
+using namespace dotasync_test;
 
 namespace {
 

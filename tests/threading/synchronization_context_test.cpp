@@ -16,7 +16,7 @@
 
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
+using namespace dotasync_test;
 
 namespace {
 
@@ -64,9 +64,7 @@ BOOST_AUTO_TEST_CASE(The_default_context_posts_to_a_pool_thread_where_Current_is
                            std::any_cast<int>(state)});
         },
         7);
-    auto future = ran.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    auto [thread, no_context, state] = future.get();
+    auto [thread, no_context, state] = get_within(ran.get_future());
     BOOST_TEST((thread != std::this_thread::get_id()));
     BOOST_TEST(no_context);
     BOOST_TEST(state == 7);

@@ -3,6 +3,7 @@
 #include <dotasync/core/exceptions.hpp>
 
 #include "support/waiting.hpp"
+#include "support/unhandled_capture.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/test/unit_test.hpp>
@@ -25,7 +26,7 @@ extern char** environ;
 
 using namespace dotasync;
 using namespace std::chrono_literals;
-using dotasync_test::generous;
+using namespace dotasync_test;
 
 namespace {
 
@@ -67,18 +68,14 @@ BOOST_AUTO_TEST_CASE(QueueUserWorkItem_runs_the_callback_on_a_pool_thread)
 {
     std::promise<std::thread::id> ran_on;
     BOOST_TEST(ThreadPool::QueueUserWorkItem([&] { ran_on.set_value(std::this_thread::get_id()); }));
-    auto future = ran_on.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST((future.get() != std::this_thread::get_id()));
+    BOOST_TEST((get_within(ran_on.get_future()) != std::this_thread::get_id()));
 }
 
 BOOST_AUTO_TEST_CASE(QueueUserWorkItem_passes_the_state)
 {
     std::promise<int> state_seen;
     ThreadPool::QueueUserWorkItem([&](const std::any& state) { state_seen.set_value(std::any_cast<int>(state)); }, 17);
-    auto future = state_seen.get_future();
-    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
-    BOOST_TEST(future.get() == 17);
+    BOOST_TEST(get_within(state_seen.get_future()) == 17);
 }
 
 BOOST_AUTO_TEST_CASE(QueueUserWorkItem_with_an_empty_callback_throws_ArgumentNullException)
@@ -112,17 +109,9 @@ BOOST_AUTO_TEST_CASE(Work_posted_to_the_Executor_runs_on_the_pool_threads_concur
 
 BOOST_AUTO_TEST_CASE(A_custom_unhandled_exception_handler_receives_the_exception_and_the_pool_keeps_running)
 {
-    std::promise<std::string> caught;
-    auto previous = ThreadPool::SetUnhandledExceptionHandler([&](std::exception_ptr error) {
-        try {
-            std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-            caught.set_value(e.what());
-        }
-    });
+    unhandled_capture caught;
     ThreadPool::QueueUserWorkItem([] { throw InvalidOperationException("thrown by work"); });
-    auto message = caught.get_future();
-    const bool arrived = message.wait_for(generous) == std::future_status::ready;
+    const auto error = caught.first(generous);
 
     // Every pool thread must still serve work afterwards.
     std::vector<std::future<void>> later;
@@ -134,10 +123,9 @@ BOOST_AUTO_TEST_CASE(A_custom_unhandled_exception_handler_receives_the_exception
     bool all_ran = true;
     for (auto& f : later)
         all_ran = all_ran && f.wait_for(generous) == std::future_status::ready;
-    ThreadPool::SetUnhandledExceptionHandler(previous);
 
-    BOOST_REQUIRE(arrived);
-    BOOST_TEST(message.get() == "thrown by work");
+    BOOST_REQUIRE(error);
+    BOOST_TEST(what_of(error) == "thrown by work");
     BOOST_TEST(all_ran);
 }
 

@@ -80,7 +80,8 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/tap/detail/task_delay.hpp>
-#include <dotasync/tap/detail/task_group.hpp>
+#include <dotasync/tap/detail/when_all_group.hpp>
+#include <dotasync/tap/detail/when_any_group.hpp>
 #include <dotasync/tap/detail/task_run.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 

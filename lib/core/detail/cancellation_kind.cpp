@@ -6,7 +6,35 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <optional>
+
 namespace dotasync::detail {
+
+namespace {
+
+// What a failure is, as far as cancellation goes: an OperationCanceledException
+// already, or a system_error of either library and its code.
+struct failure_kind {
+    bool operation_canceled = false;
+    std::optional<boost::system::error_code> code;
+};
+
+failure_kind kind_of(const std::exception_ptr& error) noexcept
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const OperationCanceledException&) {
+        return {true, std::nullopt};
+    } catch (const boost::system::system_error& e) {
+        return {false, e.code()};
+    } catch (const std::system_error& e) {
+        return {false, boost::system::error_code(e.code())};
+    } catch (...) {
+        return {};
+    }
+}
+
+} // namespace
 
 bool is_cancellation(const boost::system::error_code& ec) noexcept
 {
@@ -22,35 +50,17 @@ bool is_cancellation(const std::exception_ptr& error) noexcept
 {
     if (!error)
         return false;
-    try {
-        std::rethrow_exception(error);
-    } catch (const OperationCanceledException&) {
-        return true;
-    } catch (const boost::system::system_error& e) {
-        return is_cancellation(e.code());
-    } catch (const std::system_error& e) {
-        return is_cancellation(e.code());
-    } catch (...) {
-        return false;
-    }
+    const failure_kind kind = kind_of(error);
+    return kind.operation_canceled || (kind.code && is_cancellation(*kind.code));
 }
 
 std::exception_ptr as_operation_canceled(std::exception_ptr error) noexcept
 {
     if (!error)
         return error;
-    try {
-        std::rethrow_exception(error);
-    } catch (const OperationCanceledException&) {
-        return error;
-    } catch (const boost::system::system_error& e) {
-        if (is_cancellation(e.code()))
-            return exception_from_error(e.code());
-    } catch (const std::system_error& e) {
-        if (is_cancellation(e.code()))
-            return exception_from_error(e.code());
-    } catch (...) {
-    }
+    const failure_kind kind = kind_of(error);
+    if (kind.code && is_cancellation(*kind.code))
+        return exception_from_error(*kind.code);
     return error;
 }
 

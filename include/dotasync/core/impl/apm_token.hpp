@@ -5,6 +5,7 @@
 
 #include <dotasync/core/detail/apm_result.hpp>
 #include <dotasync/core/detail/inline_completion.hpp>
+#include <dotasync/core/detail/move_only.hpp>
 #include <dotasync/core/exceptions.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -48,14 +49,11 @@ template <class Signature>
 class apm_handler;
 
 template <class R, class... Args>
-class apm_handler<R(Args...)> {
+class apm_handler<R(Args...)> : move_only {
 public:
     explicit apm_handler(IAsyncResultPtr result) noexcept : result_(std::move(result)) {}
 
     apm_handler(apm_handler&&) noexcept = default;
-    apm_handler& operator=(apm_handler&&) = delete;
-    apm_handler(const apm_handler&) = delete;
-    apm_handler& operator=(const apm_handler&) = delete;
 
     ~apm_handler()
     {

@@ -8,6 +8,7 @@
 #include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/core/detail/handler_allocator.hpp>
 #include <dotasync/core/detail/handler_wrapper.hpp>
+#include <dotasync/core/detail/move_only.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
@@ -41,7 +42,7 @@ using cancellable_signature_t = typename cancellable_signature<Signature>::type;
 // every other associated characteristic (executor, allocator) is the wrapped
 // handler's.
 template <class Handler>
-class cancellable_handler : public handler_wrapper<Handler> {
+class cancellable_handler : public handler_wrapper<Handler>, move_only {
 public:
     using cancellation_slot_type = boost::asio::cancellation_slot;
 
@@ -52,9 +53,6 @@ public:
     }
 
     cancellable_handler(cancellable_handler&&) noexcept = default;
-    cancellable_handler& operator=(cancellable_handler&&) = delete;
-    cancellable_handler(const cancellable_handler&) = delete;
-    cancellable_handler& operator=(const cancellable_handler&) = delete;
 
     ~cancellable_handler()
     {

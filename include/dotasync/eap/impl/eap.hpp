@@ -10,6 +10,7 @@
 
 #include <dotasync/core/detail/cancellation_kind.hpp>
 #include <dotasync/core/detail/completion_traits.hpp>
+#include <dotasync/core/detail/move_only.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/detail/eap_table.hpp>
 
@@ -48,7 +49,7 @@ template <class Callback, class Signature>
 class eap_handler;
 
 template <class Callback, class R, class... Args>
-class eap_handler<Callback, R(Args...)> {
+class eap_handler<Callback, R(Args...)> : move_only {
     using completion = completion_traits<std::decay_t<Args>...>;
     using values_type = typename completion::value_args_type;
 
@@ -61,9 +62,6 @@ public:
     }
 
     eap_handler(eap_handler&&) noexcept = default;
-    eap_handler& operator=(eap_handler&&) = delete;
-    eap_handler(const eap_handler&) = delete;
-    eap_handler& operator=(const eap_handler&) = delete;
 
     ~eap_handler()
     {

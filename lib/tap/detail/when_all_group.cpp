@@ -1,9 +1,7 @@
-#include <dotasync/tap/task.hpp>
+#include <dotasync/tap/detail/when_all_group.hpp>
 
+#include <dotasync/core/detail/cancellation_kind.hpp>
 #include <dotasync/core/exceptions.hpp>
-#include <dotasync/core/logging.hpp>
-
-#include <spdlog/logger.h>
 
 #include <vector>
 
@@ -28,16 +26,6 @@ std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures
     if (faults.size() > 1)
         return std::make_exception_ptr(AggregateException(std::move(faults)));
     return as_operation_canceled(first_cancellation);
-}
-
-void log_discarded_failure(const std::exception_ptr& error) noexcept
-{
-    try {
-        logger()->warn("an operation that lost a Task::WhenAny failed, and nobody observes its failure: {}",
-                       describe_exception(error));
-    } catch (...) {
-        // Logging must never turn a completion into a terminate.
-    }
 }
 
 } // namespace dotasync::detail

@@ -1,0 +1,168 @@
+// Task::WhenAny: the first child to complete wins, and the others are asked
+// to cancel.
+#ifndef DOTASYNC_TAP_DETAIL_WHEN_ANY_GROUP_HPP
+#define DOTASYNC_TAP_DETAIL_WHEN_ANY_GROUP_HPP
+
+#include <dotasync/core/detail/cancellation_kind.hpp>
+#include <dotasync/tap/detail/operation_group.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace dotasync::detail {
+
+// Logs the failure of an operation WhenAny let go, as an unobserved failure.
+// Defined in lib/tap/detail/when_any_group.cpp.
+void log_discarded_failure(const std::exception_ptr& error) noexcept;
+
+// WhenAny's rule: the first child to complete wins; the later ones are
+// dropped, and a failure among them other than a cancellation is logged, as
+// .NET reports an unobserved task exception.
+class first_completion {
+public:
+    bool decided() const noexcept { return won_.load(std::memory_order_acquire); }
+
+    // True for the first child only.
+    bool claim(const std::exception_ptr& failure) noexcept
+    {
+        if (!won_.exchange(true, std::memory_order_acq_rel))
+            return true;
+        if (failure && !is_cancellation(failure))
+            log_discarded_failure(failure);
+        return false;
+    }
+
+private:
+    std::atomic<bool> won_{false};
+};
+
+// WhenAny over a fixed list of operations. The first child to complete wins:
+// the outer handler gets its failure, its index and its value; the others are
+// asked to cancel and their outcomes are dropped (a failure other than a
+// cancellation is logged as unobserved).
+template <class Handler, class... Ops>
+class when_any_group : public group_base<when_any_group<Handler, Ops...>, Handler> {
+    using base = group_base<when_any_group, Handler>;
+    static constexpr std::size_t count = sizeof...(Ops);
+
+public:
+    static constexpr bool all_void = (std::is_void_v<operation_value_t<Ops>> && ...);
+    using variant_type = std::variant<value_or_monostate_t<operation_value_t<Ops>>...>;
+
+    explicit when_any_group(Handler handler) : base(std::move(handler), count) {}
+
+    template <class... Args>
+    void launch(Args&&... ops)
+    {
+        this->forward_cancellation();
+        launch_each(std::index_sequence_for<Ops...>(), std::forward<Args>(ops)...);
+    }
+
+    template <std::size_t I, class... Values>
+    void child_completed(std::integral_constant<std::size_t, I>, Values&&... values)
+    {
+        using op_type = std::tuple_element_t<I, std::tuple<Ops...>>;
+        auto [failure, value] = split_completion<operation_signature_t<op_type>>(std::forward<Values>(values)...);
+        this->mark_done(I);
+        if (!first_.claim(failure))
+            return;
+        this->cancel_children(boost::asio::cancellation_type::terminal, I);
+        if constexpr (all_void)
+            std::move(this->handler_)(std::move(failure), I);
+        else
+            std::move(this->handler_)(std::move(failure), I,
+                                      variant_type(std::in_place_index<I>, take_or_default(value)));
+    }
+
+private:
+    template <std::size_t... I, class... Args>
+    void launch_each(std::index_sequence<I...>, Args&&... ops)
+    {
+        (launch_one<I>(std::forward<Args>(ops)), ...);
+    }
+
+    template <std::size_t I, class Op>
+    void launch_one(Op&& op)
+    {
+        // Once a child has won, the ones not started yet are never started.
+        if (!first_.decided())
+            this->launch_child(std::forward<Op>(op), std::integral_constant<std::size_t, I>(), I);
+    }
+
+    first_completion first_;
+};
+
+// WhenAny over a range.
+template <class Handler, class Op>
+class when_any_range_group : public group_base<when_any_range_group<Handler, Op>, Handler> {
+    using base = group_base<when_any_range_group, Handler>;
+    using value_type = operation_value_t<Op>;
+
+public:
+    when_any_range_group(Handler handler, std::size_t count) : base(std::move(handler), count) {}
+
+    void launch(std::vector<Op>& ops)
+    {
+        this->forward_cancellation();
+        for (std::size_t i = 0; i < ops.size() && !first_.decided(); ++i)
+            this->launch_child(std::move(ops[i]), i, i);
+    }
+
+    template <class... Values>
+    void child_completed(std::size_t index, Values&&... values)
+    {
+        auto [failure, value] = split_completion<operation_signature_t<Op>>(std::forward<Values>(values)...);
+        this->mark_done(index);
+        if (!first_.claim(failure))
+            return;
+        this->cancel_children(boost::asio::cancellation_type::terminal, index);
+        if constexpr (std::is_void_v<value_type>)
+            std::move(this->handler_)(std::move(failure), index);
+        else
+            std::move(this->handler_)(std::move(failure), index, take_or_default(value));
+    }
+
+private:
+    first_completion first_;
+};
+
+template <class... Ops>
+using when_any_signature_t =
+    std::conditional_t<(std::is_void_v<operation_value_t<Ops>> && ...), void(std::exception_ptr, std::size_t),
+                       void(std::exception_ptr, std::size_t,
+                            std::variant<value_or_monostate_t<operation_value_t<Ops>>...>)>;
+
+template <class Op>
+using when_any_range_signature_t =
+    std::conditional_t<std::is_void_v<operation_value_t<Op>>, void(std::exception_ptr, std::size_t),
+                       void(std::exception_ptr, std::size_t, value_or_monostate_t<operation_value_t<Op>>)>;
+
+struct when_any_initiation {
+    template <class Handler, class... Ops>
+    void operator()(Handler&& handler, Ops&&... ops) const
+    {
+        auto group = std::make_shared<when_any_group<std::decay_t<Handler>, std::decay_t<Ops>...>>(
+            std::forward<Handler>(handler));
+        group->launch(std::forward<Ops>(ops)...);
+    }
+};
+
+struct when_any_range_initiation {
+    template <class Handler, class Op>
+    void operator()(Handler&& handler, std::vector<Op> ops) const
+    {
+        auto group = std::make_shared<when_any_range_group<std::decay_t<Handler>, Op>>(std::forward<Handler>(handler),
+                                                                                      ops.size());
+        group->launch(ops);
+    }
+};
+
+} // namespace dotasync::detail
+
+#endif
