@@ -38,7 +38,6 @@
 
 namespace asio = boost::asio;
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 using error_code = boost::system::error_code;
 

@@ -176,29 +176,42 @@ BOOST_AUTO_TEST_CASE(Repeated_Set_on_an_auto_reset_event_leaves_a_single_signal)
     BOOST_TEST(!ev.WaitOne(0));
 }
 
+// Count threads, each waiting on one handle with the waiter time-out and
+// recording how its wait ended. The threads are joined by join() or, when an
+// assertion ends the test early, by the destructor (the handle must still be
+// signalled or time out by then).
+template <int Count>
+struct waiting_threads {
+    explicit waiting_threads(WaitHandle& handle)
+    {
+        for (int i = 0; i < Count; ++i)
+            threads.emplace_back([this, &handle, i] {
+                started.increment();
+                outcomes[i] = run_wait([&] { return handle.WaitOne(waiter_timeout_ms); });
+                released.increment();
+            });
+    }
+
+    void join() { threads.clear(); }
+
+    release_counter started;
+    release_counter released;
+    std::array<std::atomic<outcome>, Count> outcomes{};
+    std::vector<std::jthread> threads;
+};
+
 // Releasing waiters
 
 BOOST_AUTO_TEST_CASE(Manual_reset_Set_releases_every_waiting_thread)
 {
     constexpr int thread_count = 8;
     ManualResetEvent ev(false);
-    release_counter started;
-    release_counter released;
-    std::array<std::atomic<outcome>, thread_count> outcomes{};
-    {
-        std::vector<std::jthread> threads;
-        for (int i = 0; i < thread_count; ++i) {
-            threads.emplace_back([&, i] {
-                started.increment();
-                outcomes[i] = run_wait([&] { return ev.WaitOne(waiter_timeout_ms); });
-                released.increment();
-            });
-        }
-        BOOST_TEST_REQUIRE(started.wait_for_at_least(thread_count));
-        ev.Set();
-        BOOST_TEST(released.wait_for_at_least(thread_count));
-    }
-    for (const auto& o : outcomes)
+    waiting_threads<thread_count> waiters(ev);
+    BOOST_TEST_REQUIRE(waiters.started.wait_for_at_least(thread_count));
+    ev.Set();
+    BOOST_TEST(waiters.released.wait_for_at_least(thread_count));
+    waiters.join();
+    for (const auto& o : waiters.outcomes)
         BOOST_TEST((o.load() == outcome::returned_true));
     BOOST_TEST(ev.WaitOne(0));
 }
@@ -207,28 +220,17 @@ BOOST_AUTO_TEST_CASE(Auto_reset_Set_releases_exactly_one_waiter_each_time)
 {
     constexpr int thread_count = 4;
     AutoResetEvent ev(false);
-    release_counter started;
-    release_counter released;
-    std::array<std::atomic<outcome>, thread_count> outcomes{};
-    {
-        std::vector<std::jthread> threads;
-        for (int i = 0; i < thread_count; ++i) {
-            threads.emplace_back([&, i] {
-                started.increment();
-                outcomes[i] = run_wait([&] { return ev.WaitOne(waiter_timeout_ms); });
-                released.increment();
-            });
-        }
-        BOOST_TEST_REQUIRE(started.wait_for_at_least(thread_count));
-        for (int k = 1; k <= thread_count; ++k) {
-            ev.Set();
-            BOOST_TEST_REQUIRE(released.wait_for_at_least(k));
-            BOOST_TEST(released.count() == k);
-            // The released thread took the signal with it.
-            BOOST_TEST(!ev.WaitOne(0));
-        }
+    waiting_threads<thread_count> waiters(ev);
+    BOOST_TEST_REQUIRE(waiters.started.wait_for_at_least(thread_count));
+    for (int k = 1; k <= thread_count; ++k) {
+        ev.Set();
+        BOOST_TEST_REQUIRE(waiters.released.wait_for_at_least(k));
+        BOOST_TEST(waiters.released.count() == k);
+        // The released thread took the signal with it.
+        BOOST_TEST(!ev.WaitOne(0));
     }
-    for (const auto& o : outcomes)
+    waiters.join();
+    for (const auto& o : waiters.outcomes)
         BOOST_TEST((o.load() == outcome::returned_true));
 }
 

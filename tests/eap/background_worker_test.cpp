@@ -23,23 +23,10 @@
 
 namespace asio = boost::asio;
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 
 namespace {
 
-
-
-template <class F>
-std::exception_ptr thrown_by(F&& f)
-{
-    try {
-        f();
-    } catch (...) {
-        return std::current_exception();
-    }
-    return nullptr;
-}
 
 // What RunWorkerCompleted saw.
 struct completed_seen {
@@ -58,7 +45,7 @@ completed_seen capture(const BackgroundWorker& worker, const RunWorkerCompletedE
     seen.thread = std::this_thread::get_id();
     seen.error = e.Error();
     seen.cancelled = e.Cancelled();
-    seen.result_error = thrown_by([&] { seen.result = e.Result(); });
+    seen.result_error = exception_of([&] { seen.result = e.Result(); });
     seen.busy = worker.IsBusy();
     seen.cancellation_pending = worker.CancellationPending();
     return seen;
@@ -216,7 +203,7 @@ BOOST_AUTO_TEST_CASE(ReportProgress_without_WorkerReportsProgress_throws_Invalid
     BOOST_TEST(!worker.WorkerReportsProgress());
     BOOST_CHECK_THROW(worker.ReportProgress(10), InvalidOperationException);
     std::exception_ptr from_do_work;
-    worker.DoWork += [&](const std::any&, DoWorkEventArgs&) { from_do_work = thrown_by([&] { worker.ReportProgress(50); }); };
+    worker.DoWork += [&](const std::any&, DoWorkEventArgs&) { from_do_work = exception_of([&] { worker.ReportProgress(50); }); };
     MessageLoopSynchronizationContext::Run([&] { worker.RunWorkerAsync(); });
     BOOST_TEST(holds<InvalidOperationException>(from_do_work));
 }

@@ -37,7 +37,6 @@
 
 namespace asio = boost::asio;
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 using boost::system::error_code;
 

@@ -41,7 +41,6 @@ namespace asio = boost::asio;
 namespace utf = boost::unit_test;
 using namespace dotasync;
 using namespace dotasync_test;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 
 namespace {

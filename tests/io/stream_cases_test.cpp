@@ -30,7 +30,6 @@
 namespace asio = boost::asio;
 using namespace dotasync;
 using namespace dotasync_test;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 using bytes = std::vector<std::uint8_t>;
 

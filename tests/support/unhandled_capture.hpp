@@ -51,15 +51,16 @@ private:
 // an exception not derived from std::exception.
 inline std::string what_of(const std::exception_ptr& error)
 {
-    if (!error)
-        return {};
-    try {
-        std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-        return e.what();
-    } catch (...) {
-        return {};
+    std::string what;
+    if (error) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
     }
+    return what;
 }
 
 } // namespace dotasync_test

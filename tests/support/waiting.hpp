@@ -15,6 +15,9 @@
 
 namespace dotasync_test {
 
+// Tests that use this namespace write their durations as literals.
+using namespace std::chrono_literals;
+
 inline constexpr std::chrono::seconds generous{10};
 
 // The future's value, once ready; fails the test if it is not within the

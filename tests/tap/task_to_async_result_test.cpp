@@ -29,7 +29,6 @@
 
 namespace asio = boost::asio;
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 
 namespace {

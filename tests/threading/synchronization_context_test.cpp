@@ -15,7 +15,6 @@
 #include <tuple>
 
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 
 namespace {

@@ -25,7 +25,6 @@
 extern char** environ;
 
 using namespace dotasync;
-using namespace std::chrono_literals;
 using namespace dotasync_test;
 
 namespace {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -177,10 +178,52 @@ protected:
     {
     }
 
-    // Call once, before the first child is launched.
-    void forward_cancellation() { forward_outer_cancellation(handler_, this->shared_from_this()); }
+public:
+    // Launches a fixed list of children, in order; a child reports its
+    // position as an integral_constant. Derived::may_launch() is asked before
+    // each one: WhenAny starts no child once one has won.
+    template <class... Ops>
+    void launch(Ops&&... ops)
+    {
+        forward_outer_cancellation(handler_, this->shared_from_this());
+        launch_each(std::index_sequence_for<Ops...>(), std::forward<Ops>(ops)...);
+    }
 
-    // Launches op as the child at position, whose handler reports index.
+    // The same for a range; a child reports its position as a size_t.
+    template <class Op>
+    void launch_range(std::vector<Op>& ops)
+    {
+        forward_outer_cancellation(handler_, this->shared_from_this());
+        for (std::size_t i = 0; i < ops.size() && derived().may_launch(); ++i)
+            launch_child(std::move(ops[i]), i, i);
+    }
+
+    bool may_launch() const noexcept { return true; }
+
+protected:
+    // What a child's completion starts with: the child is done, and what it
+    // completed with becomes (failure, value) by end()'s rules.
+    template <class Op, class... Values>
+    auto finish_child(std::size_t position, Values&&... values)
+    {
+        mark_done(position);
+        return split_completion<operation_signature_t<Op>>(std::forward<Values>(values)...);
+    }
+
+    outer_executor_type executor_;
+    Handler handler_;
+
+private:
+    Derived& derived() noexcept { return static_cast<Derived&>(*this); }
+
+    template <std::size_t... I, class... Ops>
+    void launch_each(std::index_sequence<I...>, Ops&&... ops)
+    {
+        ((derived().may_launch() ? launch_child(std::forward<Ops>(ops), std::integral_constant<std::size_t, I>(), I)
+                                 : void()),
+         ...);
+    }
+
     template <class Op, class Index>
     void launch_child(Op&& op, Index index, std::size_t position)
     {
@@ -188,9 +231,6 @@ protected:
                          group_child_handler<Derived, Index>(this->shared_from_this(), index));
         mark_launched(position);
     }
-
-    outer_executor_type executor_;
-    Handler handler_;
 };
 
 template <class T>

@@ -37,19 +37,11 @@ public:
 
     explicit when_all_group(Handler handler) : base(std::move(handler), count), remaining_(count) {}
 
-    template <class... Args>
-    void launch(Args&&... ops)
-    {
-        this->forward_cancellation();
-        launch_each(std::index_sequence_for<Ops...>(), std::forward<Args>(ops)...);
-    }
-
     template <std::size_t I, class... Values>
     void child_completed(std::integral_constant<std::size_t, I>, Values&&... values)
     {
-        using op_type = std::tuple_element_t<I, std::tuple<Ops...>>;
-        auto [failure, value] = split_completion<operation_signature_t<op_type>>(std::forward<Values>(values)...);
-        this->mark_done(I);
+        auto [failure, value] =
+            this->template finish_child<std::tuple_element_t<I, std::tuple<Ops...>>>(I, std::forward<Values>(values)...);
         failures_[I] = std::move(failure);
         std::get<I>(values_) = std::move(value);
         if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1)
@@ -57,12 +49,6 @@ public:
     }
 
 private:
-    template <std::size_t... I, class... Args>
-    void launch_each(std::index_sequence<I...>, Args&&... ops)
-    {
-        (this->launch_child(std::forward<Args>(ops), std::integral_constant<std::size_t, I>(), I), ...);
-    }
-
     template <std::size_t... I>
     void complete(std::index_sequence<I...>)
     {
@@ -92,18 +78,10 @@ public:
     {
     }
 
-    void launch(std::vector<Op>& ops)
-    {
-        this->forward_cancellation();
-        for (std::size_t i = 0; i < ops.size(); ++i)
-            this->launch_child(std::move(ops[i]), i, i);
-    }
-
     template <class... Values>
     void child_completed(std::size_t index, Values&&... values)
     {
-        auto [failure, value] = split_completion<operation_signature_t<Op>>(std::forward<Values>(values)...);
-        this->mark_done(index);
+        auto [failure, value] = this->template finish_child<Op>(index, std::forward<Values>(values)...);
         failures_[index] = std::move(failure);
         values_[index] = std::move(value);
         if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1)
@@ -168,7 +146,7 @@ struct when_all_range_initiation {
         }
         auto group = std::make_shared<when_all_range_group<std::decay_t<Handler>, Op>>(std::forward<Handler>(handler),
                                                                                       ops.size());
-        group->launch(ops);
+        group->launch_range(ops);
     }
 };
 

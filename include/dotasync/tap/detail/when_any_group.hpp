@@ -57,19 +57,14 @@ public:
 
     explicit when_any_group(Handler handler) : base(std::move(handler), count) {}
 
-    template <class... Args>
-    void launch(Args&&... ops)
-    {
-        this->forward_cancellation();
-        launch_each(std::index_sequence_for<Ops...>(), std::forward<Args>(ops)...);
-    }
+    // Once a child has won, the ones not started yet are never started.
+    bool may_launch() const noexcept { return !first_.decided(); }
 
     template <std::size_t I, class... Values>
     void child_completed(std::integral_constant<std::size_t, I>, Values&&... values)
     {
-        using op_type = std::tuple_element_t<I, std::tuple<Ops...>>;
-        auto [failure, value] = split_completion<operation_signature_t<op_type>>(std::forward<Values>(values)...);
-        this->mark_done(I);
+        auto [failure, value] =
+            this->template finish_child<std::tuple_element_t<I, std::tuple<Ops...>>>(I, std::forward<Values>(values)...);
         if (!first_.claim(failure))
             return;
         this->cancel_children(boost::asio::cancellation_type::terminal, I);
@@ -81,20 +76,6 @@ public:
     }
 
 private:
-    template <std::size_t... I, class... Args>
-    void launch_each(std::index_sequence<I...>, Args&&... ops)
-    {
-        (launch_one<I>(std::forward<Args>(ops)), ...);
-    }
-
-    template <std::size_t I, class Op>
-    void launch_one(Op&& op)
-    {
-        // Once a child has won, the ones not started yet are never started.
-        if (!first_.decided())
-            this->launch_child(std::forward<Op>(op), std::integral_constant<std::size_t, I>(), I);
-    }
-
     first_completion first_;
 };
 
@@ -107,18 +88,12 @@ class when_any_range_group : public group_base<when_any_range_group<Handler, Op>
 public:
     when_any_range_group(Handler handler, std::size_t count) : base(std::move(handler), count) {}
 
-    void launch(std::vector<Op>& ops)
-    {
-        this->forward_cancellation();
-        for (std::size_t i = 0; i < ops.size() && !first_.decided(); ++i)
-            this->launch_child(std::move(ops[i]), i, i);
-    }
+    bool may_launch() const noexcept { return !first_.decided(); }
 
     template <class... Values>
     void child_completed(std::size_t index, Values&&... values)
     {
-        auto [failure, value] = split_completion<operation_signature_t<Op>>(std::forward<Values>(values)...);
-        this->mark_done(index);
+        auto [failure, value] = this->template finish_child<Op>(index, std::forward<Values>(values)...);
         if (!first_.claim(failure))
             return;
         this->cancel_children(boost::asio::cancellation_type::terminal, index);
@@ -159,7 +134,7 @@ struct when_any_range_initiation {
     {
         auto group = std::make_shared<when_any_range_group<std::decay_t<Handler>, Op>>(std::forward<Handler>(handler),
                                                                                       ops.size());
-        group->launch(ops);
+        group->launch_range(ops);
     }
 };
 
