@@ -4,11 +4,10 @@
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
 
+#include "core/detail/asio_internals.hpp"
 #include "core/detail/layer_hooks.hpp"
 
 #include <boost/asio/error.hpp>
-#include <boost/asio/detail/recycling_allocator.hpp>
-#include <boost/asio/detail/thread_info_base.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -41,11 +40,8 @@ struct cancellation_node {
     // Not from the default slots, which the operation and with_cancellation's
     // bridge already fill (two per thread), but from the slots Asio keeps for
     // parallel groups, which nothing else here uses.
-    using allocator = boost::asio::detail::recycling_allocator<
-        cancellation_node, boost::asio::detail::thread_info_base::parallel_group_tag>;
-
-    static void* operator new(std::size_t) { return allocator().allocate(1); }
-    static void operator delete(void* p) noexcept { allocator().deallocate(static_cast<cancellation_node*>(p), 1); }
+    static void* operator new(std::size_t size) { return asio_internals::allocate_recycled(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { asio_internals::deallocate_recycled(p, size); }
 
     std::function<void()> callback;
     cancellation_node* prev = nullptr;
