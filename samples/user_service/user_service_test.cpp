@@ -8,6 +8,9 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/message_loop_synchronization_context.hpp>
 
+// A test hook of the library, private to it and never installed.
+#include "core/detail/cancellation_state.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>

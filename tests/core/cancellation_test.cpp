@@ -4,6 +4,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "core/detail/cancellation_state.hpp"
 #include "support/running_context.hpp"
 #include "support/allocation_counter.hpp"
 #include "support/waiting.hpp"

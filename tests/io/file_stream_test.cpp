@@ -7,6 +7,8 @@
 
 #include "io/io_support.hpp"
 
+#include "core/detail/cancellation_state.hpp"
+#include "io/detail/blocking_io_pool.hpp"
 #include "support/waiting.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -85,9 +87,9 @@ class blocking_io_hold {
 public:
     blocking_io_hold()
     {
-        const auto count = detail::blocking_io_thread_count();
+        const auto count = detail::blocking_io_threads;
         for (std::size_t i = 0; i < count; ++i)
-            detail::post_to_blocking_io([state = state_] {
+            asio::post(detail::blocking_io_pool(), [state = state_] {
                 {
                     std::lock_guard lock(state->mutex);
                     ++state->holding;

@@ -5,6 +5,7 @@
 #include <dotasync/threading/thread_pool.hpp>
 
 #include "io/io_support.hpp"
+#include "core/detail/cancellation_state.hpp"
 #include "support/pipe_stream.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>

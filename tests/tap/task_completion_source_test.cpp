@@ -3,6 +3,7 @@
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
 
+#include "core/detail/cancellation_state.hpp"
 #include "support/waiting.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -84,10 +84,7 @@ class CancellationToken;
 namespace detail {
 class cancellation_state;
 struct cancellation_node;
-
-// The number of callbacks currently registered on the token's source; for
-// tests that check that operations release their registrations.
-std::size_t registration_count(const CancellationToken& token) noexcept;
+struct cancellation_access;
 } // namespace detail
 
 class CancellationTokenRegistration {
@@ -157,7 +154,7 @@ public:
 private:
     friend class CancellationTokenSource;
     friend class CancellationTokenRegistration;
-    friend std::size_t detail::registration_count(const CancellationToken& token) noexcept;
+    friend struct detail::cancellation_access;
 
     explicit CancellationToken(std::shared_ptr<detail::cancellation_state> state) noexcept
         : state_(std::move(state))

@@ -115,14 +115,4 @@ const char* to_string(file_backend backend) noexcept
     return "?";
 }
 
-std::size_t blocking_io_thread_count() noexcept
-{
-    return blocking_io_threads;
-}
-
-void post_to_blocking_io(std::function<void()> job)
-{
-    boost::asio::post(blocking_io_pool(), std::move(job));
-}
-
 } // namespace dotasync::detail

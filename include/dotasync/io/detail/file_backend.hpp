@@ -16,7 +16,6 @@
 #define DOTASYNC_IO_DETAIL_FILE_BACKEND_HPP
 
 #include <cstddef>
-#include <functional>
 #include <string>
 
 namespace dotasync::detail {
@@ -37,12 +36,6 @@ file_backend current_file_backend();
 file_backend set_file_backend(file_backend backend);
 
 const char* to_string(file_backend backend) noexcept;
-
-// The thread-pool back-end's blocking-I/O threads, for tests that need an
-// operation to stay queued: posting one job per thread that waits holds them
-// all, and operations started meanwhile wait behind those jobs.
-std::size_t blocking_io_thread_count() noexcept;
-void post_to_blocking_io(std::function<void()> job);
 
 } // namespace dotasync::detail
 
