@@ -6,8 +6,8 @@
 
 namespace dotasync {
 
-AsyncCompletedEventArgs::AsyncCompletedEventArgs(std::exception_ptr error, bool cancelled, std::any userState)
-    : error_(std::move(error)), cancelled_(cancelled), user_state_(std::move(userState))
+AsyncCompletedEventArgs::AsyncCompletedEventArgs(std::exception_ptr error, bool canceled, std::any userState)
+    : error_(std::move(error)), canceled_(canceled), user_state_(std::move(userState))
 {
 }
 
@@ -15,12 +15,12 @@ AsyncCompletedEventArgs::~AsyncCompletedEventArgs() = default;
 
 void AsyncCompletedEventArgs::RaiseExceptionIfNecessary() const
 {
-    // The error is checked first, as .NET does: a cancelled operation that
+    // The error is checked first, as .NET does: a canceled operation that
     // also failed reports the failure.
     if (error_)
         throw TargetInvocationException(
             "The asynchronous operation failed, so it has no result; InnerException() holds the failure.", error_);
-    if (cancelled_)
+    if (canceled_)
         throw InvalidOperationException("The asynchronous operation was cancelled, so it has no result.");
 }
 

@@ -150,7 +150,7 @@ std::shared_ptr<dotasync::SynchronizationContext> AsyncOperation::Synchronizatio
     return context_ ? context_ : weak_context_.lock();
 }
 
-bool AsyncOperation::IsCompleted() const
+bool AsyncOperation::is_completed() const
 {
     std::lock_guard lock(mutex_);
     return completed_;

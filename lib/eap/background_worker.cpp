@@ -19,9 +19,9 @@ DoWorkEventArgs::DoWorkEventArgs(std::any argument) : argument_(std::move(argume
 
 DoWorkEventArgs::~DoWorkEventArgs() = default;
 
-RunWorkerCompletedEventArgs::RunWorkerCompletedEventArgs(std::any result, std::exception_ptr error, bool cancelled)
+RunWorkerCompletedEventArgs::RunWorkerCompletedEventArgs(std::any result, std::exception_ptr error, bool canceled)
     // .NET's RunWorkerCompletedEventArgs has no user state.
-    : AsyncCompletedEventArgs(std::move(error), cancelled, std::any()), result_(std::move(result))
+    : AsyncCompletedEventArgs(std::move(error), canceled, std::any()), result_(std::move(result))
 {
 }
 
@@ -87,7 +87,7 @@ public:
         // The run's operation ends without RunWorkerCompleted, so that a
         // context counting operations does not wait for it.
         try {
-            if (operation && !operation->IsCompleted())
+            if (operation && !operation->is_completed())
                 operation->OperationCompleted();
         } catch (...) {
             log_callback_exception("BackgroundWorker: ending a run whose DoWork never ran", std::current_exception());
@@ -163,12 +163,12 @@ void BackgroundWorker::work(std::any argument)
 
     std::any result;
     std::exception_ptr error;
-    bool cancelled = false;
+    bool canceled = false;
     try {
         DoWorkEventArgs e(std::move(argument));
         DoWork.Invoke(this, e);
         if (e.Cancel())
-            cancelled = true;
+            canceled = true;
         else
             result = e.Result();
     } catch (...) {
@@ -183,7 +183,7 @@ void BackgroundWorker::work(std::any argument)
         state->work_thread = {};
     }
     try {
-        auto e = std::make_shared<RunWorkerCompletedEventArgs>(std::move(result), std::move(error), cancelled);
+        auto e = std::make_shared<RunWorkerCompletedEventArgs>(std::move(result), std::move(error), canceled);
         operation->PostOperationCompleted(
             [this, state, e](const std::any&) {
                 if (state->alive.load(std::memory_order_acquire))

@@ -69,7 +69,7 @@ void default_runtime::run_thread()
 
 void default_runtime::handle_unhandled(std::exception_ptr error)
 {
-    ThreadPool::UnhandledExceptionHandler handler;
+    ThreadPool::unhandled_exception_handler handler;
     {
         std::lock_guard lock(handler_mutex_);
         handler = handler_;
@@ -83,8 +83,8 @@ void default_runtime::handle_unhandled(std::exception_ptr error)
     std::terminate();
 }
 
-ThreadPool::UnhandledExceptionHandler
-default_runtime::set_unhandled_exception_handler(ThreadPool::UnhandledExceptionHandler handler)
+ThreadPool::unhandled_exception_handler
+default_runtime::set_unhandled_exception_handler(ThreadPool::unhandled_exception_handler handler)
 {
     std::lock_guard lock(handler_mutex_);
     std::swap(handler_, handler);

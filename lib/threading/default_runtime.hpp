@@ -23,8 +23,8 @@ public:
     boost::asio::io_context& context() noexcept { return io_; }
     int thread_count() const noexcept { return static_cast<int>(threads_.size()); }
 
-    ThreadPool::UnhandledExceptionHandler
-    set_unhandled_exception_handler(ThreadPool::UnhandledExceptionHandler handler);
+    ThreadPool::unhandled_exception_handler
+    set_unhandled_exception_handler(ThreadPool::unhandled_exception_handler handler);
 
     default_runtime(const default_runtime&) = delete;
     default_runtime& operator=(const default_runtime&) = delete;
@@ -40,7 +40,7 @@ private:
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
     std::vector<std::thread> threads_;
     std::mutex handler_mutex_;
-    ThreadPool::UnhandledExceptionHandler handler_;
+    ThreadPool::unhandled_exception_handler handler_;
 };
 
 } // namespace dotasync::detail

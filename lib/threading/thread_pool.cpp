@@ -47,8 +47,8 @@ int ThreadPool::ThreadCount()
     return detail::default_runtime::instance().thread_count();
 }
 
-ThreadPool::UnhandledExceptionHandler
-ThreadPool::SetUnhandledExceptionHandler(UnhandledExceptionHandler handler)
+ThreadPool::unhandled_exception_handler
+ThreadPool::set_unhandled_exception_handler(unhandled_exception_handler handler)
 {
     return detail::default_runtime::instance().set_unhandled_exception_handler(std::move(handler));
 }

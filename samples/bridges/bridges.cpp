@@ -255,7 +255,7 @@ asio::awaitable<void> AwaitEapMethod()
     auto nobody = co_await GetUserTaskAsync(provider, 42);
     std::cout << "   user 100 is " << (adam ? adam->Name : "nobody") << "; user 42 "
               << (nobody ? "exists" : "does not exist") << "; handlers left subscribed: "
-              << provider.GetUserCompleted.HandlerCount() << '\n';
+              << provider.GetUserCompleted.handler_count() << '\n';
 }
 
 // Runs one coroutine on an io_context driven by the calling thread, and

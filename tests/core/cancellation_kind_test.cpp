@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(faces)
 
-// A coroutine cancelled inside an Asio operation reports a system_error for
+// A coroutine canceled inside an Asio operation reports a system_error for
 // operation_aborted. WhenAll, as .NET's, lets a fault win over a cancellation,
 // so the other operation's fault is what the caller sees, alone.
 BOOST_AUTO_TEST_CASE(WhenAll_counts_an_aborted_coroutine_as_a_cancellation_so_the_fault_wins)

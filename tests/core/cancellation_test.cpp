@@ -48,7 +48,7 @@ namespace {
 
 // Waits for a future, failing the test instead of hanging.
 
-// Returns once a source armed now with delay has cancelled itself: a timer
+// Returns once a source armed now with delay has canceled itself: a timer
 // armed earlier with a shorter delay would have fired by then, without the
 // test sleeping for it.
 void wait_for_a_witness(std::chrono::milliseconds delay)
@@ -76,7 +76,7 @@ auto async_fail_with(asio::io_context& io, error_code ec, Token&& token)
 
 BOOST_AUTO_TEST_SUITE(cancellation_token_source)
 
-BOOST_AUTO_TEST_CASE(A_new_source_is_not_cancelled_and_its_token_can_be_canceled)
+BOOST_AUTO_TEST_CASE(A_new_source_is_not_canceled_and_its_token_can_be_canceled)
 {
     CancellationTokenSource cts;
     BOOST_TEST(!cts.IsCancellationRequested());
@@ -195,7 +195,7 @@ BOOST_AUTO_TEST_CASE(None_can_never_be_canceled_and_its_callbacks_never_run)
     BOOST_TEST(detail::registration_count(none) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(A_token_constructed_with_true_is_already_cancelled_and_with_false_is_None)
+BOOST_AUTO_TEST_CASE(A_token_constructed_with_true_is_already_canceled_and_with_false_is_None)
 {
     CancellationToken canceled(true);
     BOOST_TEST(canceled.CanBeCanceled());
@@ -480,7 +480,7 @@ BOOST_AUTO_TEST_CASE(Cancelling_the_linked_source_leaves_its_parents_alone)
     BOOST_TEST(!parent.IsCancellationRequested());
 }
 
-BOOST_AUTO_TEST_CASE(Linking_to_an_already_cancelled_token_gives_a_cancelled_source)
+BOOST_AUTO_TEST_CASE(Linking_to_an_already_canceled_token_gives_a_canceled_source)
 {
     CancellationTokenSource parent;
     parent.Cancel();
@@ -557,7 +557,7 @@ BOOST_AUTO_TEST_CASE(Cancelling_the_token_cancels_a_pending_timer_and_use_future
     BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(A_cancelled_co_await_throws_OperationCanceledException)
+BOOST_AUTO_TEST_CASE(A_canceled_co_await_throws_OperationCanceledException)
 {
     asio::io_context io;
     CancellationTokenSource cts;
@@ -579,7 +579,7 @@ BOOST_AUTO_TEST_CASE(A_cancelled_co_await_throws_OperationCanceledException)
     BOOST_TEST(outcome == "OperationCanceledException");
 }
 
-BOOST_AUTO_TEST_CASE(A_cancelled_apm_operation_ends_with_OperationCanceledException)
+BOOST_AUTO_TEST_CASE(A_canceled_apm_operation_ends_with_OperationCanceledException)
 {
     running_context ctx;
     CancellationTokenSource cts;
@@ -589,7 +589,7 @@ BOOST_AUTO_TEST_CASE(A_cancelled_apm_operation_ends_with_OperationCanceledExcept
     BOOST_CHECK_THROW(end<void(std::exception_ptr)>(ar), OperationCanceledException);
 }
 
-BOOST_AUTO_TEST_CASE(An_already_cancelled_token_cancels_the_operation_as_soon_as_it_starts)
+BOOST_AUTO_TEST_CASE(An_already_canceled_token_cancels_the_operation_as_soon_as_it_starts)
 {
     running_context ctx;
     asio::steady_timer timer(ctx.io(), 1h);
@@ -628,7 +628,7 @@ BOOST_AUTO_TEST_CASE(Other_error_codes_become_their_dotnet_exceptions)
     BOOST_CHECK_THROW(get_within(result), EndOfStreamException);
 }
 
-BOOST_AUTO_TEST_CASE(A_cancelled_coroutine_reports_OperationCanceledException_and_other_exceptions_pass_unchanged)
+BOOST_AUTO_TEST_CASE(A_canceled_coroutine_reports_OperationCanceledException_and_other_exceptions_pass_unchanged)
 {
     running_context ctx;
     CancellationTokenSource cts;

@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(Removing_a_subscription_stops_that_handler_only)
     auto b = event += [](const std::any&, Args& e) { e.log.push_back("b"); };
     event += [](const std::any&, Args& e) { e.log.push_back("c"); };
     event -= b;
-    BOOST_TEST(event.HandlerCount() == 2u);
+    BOOST_TEST(event.handler_count() == 2u);
     Args e;
     event.Invoke({}, e);
     BOOST_TEST(e.log == (std::vector<std::string>{"a", "c"}), boost::test_tools::per_element());
@@ -83,8 +83,8 @@ BOOST_AUTO_TEST_CASE(Removing_an_unknown_empty_or_foreign_subscription_does_noth
     event -= removed; // a second time
     event -= Event<Args>::Subscription();
     event -= foreign;
-    BOOST_TEST(event.HandlerCount() == 1u);
-    BOOST_TEST(other.HandlerCount() == 1u);
+    BOOST_TEST(event.handler_count() == 1u);
+    BOOST_TEST(other.handler_count() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(Adding_an_empty_handler_does_nothing_and_returns_an_empty_subscription)
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(Adding_an_empty_handler_does_nothing_and_returns_an_empty_s
     Event<Args> event;
     auto subscription = event += EventHandler<Args>();
     BOOST_TEST(!subscription);
-    BOOST_TEST(event.HandlerCount() == 0u);
+    BOOST_TEST(event.handler_count() == 0u);
     Args e;
     event.Invoke({}, e); // no handlers: nothing happens
 }
@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(Subscribing_and_unsubscribing_while_other_threads_raise_los
     churn.join();
 
     BOOST_TEST(permanent_calls.load() == 2L * raises_per_thread);
-    BOOST_TEST(event.HandlerCount() == 1u);
+    BOOST_TEST(event.handler_count() == 1u);
     // After the churn, a raise reaches only the permanent handler.
     const long transient_before = transient_calls.load();
     Args e;

@@ -58,13 +58,13 @@ BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_with_an_error_throws_TargetInvoca
     }
 }
 
-BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_when_cancelled_throws_InvalidOperationException)
+BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_when_canceled_throws_InvalidOperationException)
 {
     AsyncCompletedEventArgs e(nullptr, true, {});
     BOOST_CHECK_THROW(e.RaiseExceptionIfNecessary(), InvalidOperationException);
 }
 
-BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_with_an_error_and_cancelled_reports_the_error_first)
+BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_with_an_error_and_canceled_reports_the_error_first)
 {
     AsyncCompletedEventArgs e(failure(), true, {});
     try {
@@ -78,8 +78,8 @@ BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_with_an_error_and_cancelled_repor
 BOOST_AUTO_TEST_CASE(A_derived_result_class_checks_before_returning_its_result)
 {
     struct ComputeCompletedEventArgs : AsyncCompletedEventArgs {
-        ComputeCompletedEventArgs(int result, std::exception_ptr error, bool cancelled)
-            : AsyncCompletedEventArgs(std::move(error), cancelled, {}), result_(result)
+        ComputeCompletedEventArgs(int result, std::exception_ptr error, bool canceled)
+            : AsyncCompletedEventArgs(std::move(error), canceled, {}), result_(result)
         {
         }
         int Result() const

@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(A_null_callback_throws_ArgumentNullException_and_changes_no
     auto op = AsyncOperationManager::CreateOperation({});
     BOOST_CHECK_THROW(op->Post(SendOrPostCallback(), {}), ArgumentNullException);
     BOOST_CHECK_THROW(op->PostOperationCompleted(SendOrPostCallback(), {}), ArgumentNullException);
-    BOOST_TEST(!op->IsCompleted());
+    BOOST_TEST(!op->is_completed());
     BOOST_TEST(context->queued() == 0u);
     BOOST_TEST(context->completed == 0);
     op->PostOperationCompleted(nothing, {});
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(After_PostOperationCompleted_every_call_throws_InvalidOpera
     context_scope scope(context);
     auto op = AsyncOperationManager::CreateOperation({});
     op->PostOperationCompleted(nothing, {});
-    BOOST_TEST(op->IsCompleted());
+    BOOST_TEST(op->is_completed());
     BOOST_CHECK_THROW(op->Post(nothing, {}), InvalidOperationException);
     BOOST_CHECK_THROW(op->PostOperationCompleted(nothing, {}), InvalidOperationException);
     BOOST_CHECK_THROW(op->OperationCompleted(), InvalidOperationException);

@@ -32,7 +32,7 @@ namespace {
 struct completed_seen {
     std::thread::id thread;
     std::exception_ptr error;
-    bool cancelled = false;
+    bool canceled = false;
     std::exception_ptr result_error; // what Result() threw
     std::any result;
     bool busy = true;
@@ -44,7 +44,7 @@ completed_seen capture(const BackgroundWorker& worker, const RunWorkerCompletedE
     completed_seen seen;
     seen.thread = std::this_thread::get_id();
     seen.error = e.Error();
-    seen.cancelled = e.Cancelled();
+    seen.canceled = e.Cancelled();
     seen.result_error = exception_of([&] { seen.result = e.Result(); });
     seen.busy = worker.IsBusy();
     seen.cancellation_pending = worker.CancellationPending();
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(DoWork_runs_on_a_pool_thread_and_RunWorkerCompleted_on_the_
     BOOST_TEST((work_thread != std::thread::id()));
     BOOST_TEST((seen->thread == std::this_thread::get_id()));
     BOOST_TEST(!seen->error);
-    BOOST_TEST(!seen->cancelled);
+    BOOST_TEST(!seen->canceled);
     BOOST_TEST(std::any_cast<int>(seen->result) == 42);
     BOOST_TEST(!seen->busy); // IsBusy() is false by the time the event runs
     BOOST_TEST(!worker.IsBusy());
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(An_exception_from_DoWork_arrives_as_Error_and_Result_throws
     MessageLoopSynchronizationContext::Run([&] { worker.RunWorkerAsync(); });
     BOOST_REQUIRE(seen);
     BOOST_TEST(holds<std::runtime_error>(seen->error));
-    BOOST_TEST(!seen->cancelled);
+    BOOST_TEST(!seen->canceled);
     BOOST_REQUIRE(holds<TargetInvocationException>(seen->result_error));
     try {
         std::rethrow_exception(seen->result_error);
@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(e_Cancel_in_DoWork_gives_Cancelled_and_Result_throws_Invali
             std::this_thread::yield();
         if (worker.CancellationPending())
             e.Cancel(true);
-        e.Result(std::any(1)); // ignored when cancelled
+        e.Result(std::any(1)); // ignored when canceled
     };
     std::optional<completed_seen> seen;
     worker.RunWorkerCompleted += [&](const std::any&, const RunWorkerCompletedEventArgs& e) {
@@ -238,7 +238,7 @@ BOOST_AUTO_TEST_CASE(e_Cancel_in_DoWork_gives_Cancelled_and_Result_throws_Invali
         BOOST_TEST(worker.CancellationPending());
     });
     BOOST_REQUIRE(seen);
-    BOOST_TEST(seen->cancelled);
+    BOOST_TEST(seen->canceled);
     BOOST_TEST(!seen->error);
     BOOST_TEST(holds<InvalidOperationException>(seen->result_error));
     BOOST_TEST(!seen->cancellation_pending); // reset before RunWorkerCompleted is raised

@@ -121,7 +121,7 @@ struct completion {
     std::any state;
     int result = 0;
     std::exception_ptr error;
-    bool cancelled = false;
+    bool canceled = false;
     std::shared_ptr<SynchronizationContext> current;
     bool on_strand = false;
     std::thread::id thread;
@@ -162,7 +162,7 @@ void record_into(Doubler& doubler, collector& sink, std::shared_ptr<StrandSynchr
         completion c;
         c.state = e.UserState();
         c.error = e.Error();
-        c.cancelled = e.Cancelled();
+        c.canceled = e.Cancelled();
         c.result = e.Error() || e.Cancelled() ? -1 : e.Result();
         c.current = SynchronizationContext::Current();
         c.on_strand = strand && strand->running_in_this_thread();
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(A_userState_still_in_flight_throws_ArgumentException_and_st
     BOOST_TEST(doubler.CancelAsync(std::string("job")));
     auto seen = sink.wait_for(1);
     BOOST_TEST(seen.size() == 1u);
-    BOOST_TEST(seen[0].cancelled);
+    BOOST_TEST(seen[0].canceled);
 }
 
 BOOST_AUTO_TEST_CASE(A_second_operation_without_userState_throws_InvalidOperationException)
@@ -347,8 +347,8 @@ BOOST_AUTO_TEST_CASE(A_registered_type_compares_with_its_equality)
     BOOST_TEST(doubler.CancelAsync(Job::Import));
     BOOST_TEST(doubler.CancelAsync(Job::Export));
     auto seen = sink.wait_for(2);
-    BOOST_TEST(seen[0].cancelled);
-    BOOST_TEST(seen[1].cancelled);
+    BOOST_TEST(seen[0].canceled);
+    BOOST_TEST(seen[1].canceled);
 }
 
 BOOST_AUTO_TEST_CASE(States_of_an_unregistered_type_never_collide_and_cannot_be_looked_up)
@@ -379,16 +379,16 @@ BOOST_AUTO_TEST_CASE(CancelAsync_completes_the_operation_with_Cancelled_true)
     auto seen = sink.wait_for(2);
     for (const auto& c : seen) {
         if (std::any_cast<int>(c.state) == 1) {
-            BOOST_TEST(c.cancelled);
+            BOOST_TEST(c.canceled);
             BOOST_TEST(!c.error); // the cancellation itself is not an error
         } else {
-            BOOST_TEST(!c.cancelled); // the other operation is untouched
+            BOOST_TEST(!c.canceled); // the other operation is untouched
             BOOST_TEST(c.result == 4);
         }
     }
 }
 
-BOOST_AUTO_TEST_CASE(Result_of_a_cancelled_operation_throws_InvalidOperationException)
+BOOST_AUTO_TEST_CASE(Result_of_a_canceled_operation_throws_InvalidOperationException)
 {
     Doubler doubler;
     std::promise<std::exception_ptr> thrown;
@@ -450,7 +450,7 @@ asio::awaitable<int> sleepy(std::chrono::milliseconds delay)
     co_return 5;
 }
 
-BOOST_AUTO_TEST_CASE(A_coroutine_can_be_cancelled_through_CancelAsync)
+BOOST_AUTO_TEST_CASE(A_coroutine_can_be_canceled_through_CancelAsync)
 {
     running_context runner(1);
     eap_operations operations;
@@ -458,7 +458,7 @@ BOOST_AUTO_TEST_CASE(A_coroutine_can_be_cancelled_through_CancelAsync)
     auto on_completed = [&sink](AsyncCompletedEventArgs done, int value) {
         completion c;
         c.state = done.UserState();
-        c.cancelled = done.Cancelled();
+        c.canceled = done.Cancelled();
         c.error = done.Error();
         c.result = value;
         sink.add(std::move(c));
@@ -470,7 +470,7 @@ BOOST_AUTO_TEST_CASE(A_coroutine_can_be_cancelled_through_CancelAsync)
     BOOST_TEST(first[0].result == 5);
     BOOST_TEST(operations.cancel(1));
     auto seen = sink.wait_for(2);
-    BOOST_TEST(seen[1].cancelled);
+    BOOST_TEST(seen[1].canceled);
     BOOST_TEST(!seen[1].error);
 }
 
@@ -485,7 +485,7 @@ BOOST_AUTO_TEST_CASE(A_failed_error_code_arrives_as_the_mapped_exception_in_Erro
     record_into(doubler, sink);
     doubler.DoubleAsync(1, 1ms, 1, asio::error::timed_out);
     auto seen = sink.wait_for(1);
-    BOOST_TEST(!seen[0].cancelled);
+    BOOST_TEST(!seen[0].canceled);
     BOOST_TEST(holds<TimeoutException>(seen[0].error));
 }
 
@@ -613,7 +613,7 @@ BOOST_AUTO_TEST_CASE(Destroying_the_operations_table_cancels_in_flight_operation
         outstanding = loop->outstanding_operations();
         operations.reset();
     });
-    // Run returned, so the cancelled operation has ended; its callback was dropped.
+    // Run returned, so the canceled operation has ended; its callback was dropped.
     BOOST_TEST(outstanding == 1u);
     BOOST_TEST(called == 0);
 }

@@ -623,7 +623,7 @@ BOOST_AUTO_TEST_CASE(EndRead_after_Close_returns_the_data_or_throws_OperationCan
     for (int i = 0; i < count; ++i)
         results.push_back(fs.BeginRead(buffers[static_cast<std::size_t>(i)], 0, size, {}, {}));
     fs.Close();
-    int finished = 0, cancelled = 0;
+    int finished = 0, canceled = 0;
     for (int i = 0; i < count; ++i) {
         try {
             const int n = fs.EndRead(results[static_cast<std::size_t>(i)]);
@@ -632,11 +632,11 @@ BOOST_AUTO_TEST_CASE(EndRead_after_Close_returns_the_data_or_throws_OperationCan
                                   bytes.begin() + i * size));
             ++finished;
         } catch (const OperationCanceledException&) {
-            ++cancelled;
+            ++canceled;
         }
     }
-    BOOST_TEST(finished + cancelled == count);
-    BOOST_TEST_MESSAGE(finished << " reads finished, " << cancelled << " were cancelled by Close");
+    BOOST_TEST(finished + canceled == count);
+    BOOST_TEST_MESSAGE(finished << " reads finished, " << canceled << " were cancelled by Close");
 }
 
 BOOST_AUTO_TEST_CASE(No_descriptor_leaks_after_10000_open_read_close_cycles)
@@ -729,7 +729,7 @@ BOOST_AUTO_TEST_CASE(Cancelling_through_the_cancellation_slot_before_the_read_st
 {
     // The read is started on an executor whose context does not run, with
     // the signal emitted before the back-end could start: either the fast
-    // path already finished it (a cached file) or it completes as cancelled.
+    // path already finished it (a cached file) or it completes as canceled.
     temp_dir dir;
     write_file(dir / "a", pattern(1 << 16));
     asio::io_context io;
@@ -779,7 +779,7 @@ BOOST_AUTO_TEST_CASE(Every_XxxAsync_with_a_live_token_transfers_the_data_and_rel
     BOOST_TEST(detail::registration_count(token) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(An_already_cancelled_token_leaves_the_file_the_buffer_and_the_position_untouched)
+BOOST_AUTO_TEST_CASE(An_already_canceled_token_leaves_the_file_the_buffer_and_the_position_untouched)
 {
     temp_dir dir;
     const auto bytes = pattern(5000);
@@ -934,7 +934,7 @@ BOOST_AUTO_TEST_CASE(Cancel_racing_reads_and_writes_on_two_threads_never_loses_o
         read_buffers[i].resize(4096);
         write_buffers[i] = pattern(4096, static_cast<std::uint32_t>(i));
     }
-    std::atomic<int> completed{0}, cancelled{0};
+    std::atomic<int> completed{0}, canceled{0};
     {
         FileStream fs(io.get_executor(), dir / "a", FileMode::Open, FileAccess::ReadWrite, FileShare::Read, 0);
         for (int round = 0; round < rounds; ++round) {
@@ -948,7 +948,7 @@ BOOST_AUTO_TEST_CASE(Cancel_racing_reads_and_writes_on_two_threads_never_loses_o
                     try {
                         std::rethrow_exception(error);
                     } catch (const OperationCanceledException&) {
-                        ++cancelled;
+                        ++canceled;
                     }
                 } else {
                     ++completed;
@@ -972,8 +972,8 @@ BOOST_AUTO_TEST_CASE(Cancel_racing_reads_and_writes_on_two_threads_never_loses_o
                 BOOST_REQUIRE(c.load() == 1);
         }
     }
-    BOOST_TEST_MESSAGE(completed.load() << " operations completed, " << cancelled.load() << " were cancelled");
-    BOOST_TEST(completed.load() + cancelled.load() == rounds * 2 * per_direction);
+    BOOST_TEST_MESSAGE(completed.load() << " operations completed, " << canceled.load() << " were cancelled");
+    BOOST_TEST(completed.load() + canceled.load() == rounds * 2 * per_direction);
     work.reset();
     for (auto& t : runners)
         t.join();
@@ -1014,7 +1014,7 @@ BOOST_AUTO_TEST_CASE(Cancel_racing_Close_with_uncached_reads_in_flight_completes
     BOOST_TEST(open_descriptor_count() == before);
 }
 
-BOOST_AUTO_TEST_CASE(Destroying_the_io_context_after_the_stream_with_a_write_in_flight_completes_it_as_cancelled)
+BOOST_AUTO_TEST_CASE(Destroying_the_io_context_after_the_stream_with_a_write_in_flight_completes_it_as_canceled)
 {
     temp_dir dir;
     const auto bytes = pattern(64u << 20);
@@ -1031,7 +1031,7 @@ BOOST_AUTO_TEST_CASE(Destroying_the_io_context_after_the_stream_with_a_write_in_
     BOOST_TEST(open_descriptor_count() == before);
 }
 
-BOOST_AUTO_TEST_CASE(A_stream_that_outlives_its_io_context_completes_its_operations_as_cancelled_and_closes)
+BOOST_AUTO_TEST_CASE(A_stream_that_outlives_its_io_context_completes_its_operations_as_canceled_and_closes)
 {
     temp_dir dir;
     const auto bytes = pattern(4u << 20);

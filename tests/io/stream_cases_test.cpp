@@ -308,7 +308,7 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(EndRead_and_EndWrite_follow_the_APM_rules, Kind, k
     BOOST_CHECK_THROW(s->EndWrite(write), InvalidOperationException);
 }
 
-BOOST_AUTO_TEST_CASE_TEMPLATE(An_already_cancelled_token_completes_every_XxxAsync_as_cancelled_touching_nothing,
+BOOST_AUTO_TEST_CASE_TEMPLATE(An_already_canceled_token_completes_every_XxxAsync_as_canceled_touching_nothing,
                               Kind, kinds)
 {
     Kind kind;

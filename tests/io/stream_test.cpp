@@ -30,7 +30,7 @@ using namespace dotasync_test;
 namespace {
 
 // A stream that cannot seek and whose reads never finish on their own: they
-// complete only when cancelled through their slot, which shows that Stream's
+// complete only when canceled through their slot, which shows that Stream's
 // faces pass the slot down to the one read a stream implements.
 class pending_stream : public Stream {
 public:
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(Every_XxxAsync_with_a_live_token_completes_and_releases_its
     BOOST_TEST(detail::registration_count(token) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(An_already_cancelled_token_completes_every_XxxAsync_with_OperationCanceledException_and_no_IO)
+BOOST_AUTO_TEST_CASE(An_already_canceled_token_completes_every_XxxAsync_with_OperationCanceledException_and_no_IO)
 {
     asio::io_context io;
     CancellationTokenSource cts;
@@ -359,7 +359,7 @@ BOOST_AUTO_TEST_CASE(A_Close_landing_between_the_state_checks_is_reported_as_Obj
     asio::io_context io;
     std::vector<std::uint8_t> buf(4);
     // Either the call saw the stream open (and its operation ends as
-    // cancelled) or it reports the stream closed; never that a stream which
+    // canceled) or it reports the stream closed; never that a stream which
     // can read and write cannot.
     const auto open_or_disposed = [&](auto call) {
         closing_stream s(io.get_executor());

@@ -8,8 +8,8 @@
 //   - failures are only the documented .NET types (cancellation, a disposed
 //     object, or the failure the test itself injected);
 //   - file bytes and positions follow .NET's rules: a write that completes
-//     wrote all its bytes, a cancelled one a prefix that the position counts,
-//     a read returns the file's bytes at its position or, cancelled, leaves
+//     wrote all its bytes, a canceled one a prefix that the position counts,
+//     a read returns the file's bytes at its position or, canceled, leaves
 //     the position where it was;
 //   - descriptors return to their starting count.
 // Each run is bounded in time (DOTASYNC_STRESS_SECONDS, default 8 per
@@ -96,14 +96,14 @@ public:
     {
         const int before = e->completions_.fetch_add(1);
         std::string unexpected;
-        bool cancelled = false;
+        bool canceled = false;
         if (error) {
             try {
                 std::rethrow_exception(error);
             } catch (const OperationCanceledException&) {
-                cancelled = true;
+                canceled = true;
             } catch (const ObjectDisposedException&) {
-                cancelled = true;
+                canceled = true;
             } catch (const injected_failure&) {
             } catch (const std::exception& x) {
                 unexpected = std::string(typeid(x).name()) + ": " + x.what();
@@ -118,8 +118,8 @@ public:
             failures_.push_back(e->name() + " failed with " + unexpected);
         open_.erase(e.get());
         ++completed_;
-        if (cancelled)
-            ++cancelled_;
+        if (canceled)
+            ++canceled_;
     }
 
     void fail(std::string what)
@@ -170,20 +170,20 @@ public:
     }
 
     struct totals {
-        std::uint64_t started, completed, cancelled;
+        std::uint64_t started, completed, canceled;
         std::size_t open;
     };
     totals counts() const
     {
         std::lock_guard lock(mutex_);
-        return {started_, completed_, cancelled_, open_.size()};
+        return {started_, completed_, canceled_, open_.size()};
     }
 
 private:
     mutable std::mutex mutex_;
     std::map<const entry*, handle> open_;
     std::vector<std::string> failures_;
-    std::uint64_t started_ = 0, completed_ = 0, cancelled_ = 0;
+    std::uint64_t started_ = 0, completed_ = 0, canceled_ = 0;
 };
 
 // Ends the process, naming what is stuck, when operations stay open far
@@ -337,7 +337,7 @@ void delegate_round(worker& w)
     w.book.wait(e, f);
 }
 
-// The eap token on timers, some cancelled through CancelAsync.
+// The eap token on timers, some canceled through CancelAsync.
 void eap_round(worker& w, eap_operations& operations, int& next_state)
 {
     auto strand = asio::make_strand(w.io);
@@ -355,7 +355,7 @@ void eap_round(worker& w, eap_operations& operations, int& next_state)
     w.book.wait(e, f);
 }
 
-// Task::Run, Delay, WhenAll and WhenAny with tokens cancelled at random, and
+// Task::Run, Delay, WhenAll and WhenAny with tokens canceled at random, and
 // a TaskCompletionSource raced by two threads.
 void tap_round(worker& w)
 {
@@ -465,7 +465,7 @@ void file_round(worker& w, file_state& file)
     const std::int64_t at = model.empty() ? 0 : w.pick(static_cast<int>(model.size()));
     fs.SetPosition(at);
     switch (kind) {
-    case 0: { // a write, maybe cancelled
+    case 0: { // a write, maybe canceled
         const auto chunk = pattern(1 + static_cast<std::size_t>(w.pick(1 << 16)), static_cast<std::uint32_t>(w.pick(1000)));
         CancellationTokenSource cts;
         auto e = w.book.start(w.name("FileStream.WriteAsync"));
@@ -488,7 +488,7 @@ void file_round(worker& w, file_state& file)
         std::copy_n(chunk.begin(), prefix, model.begin() + at);
         return;
     }
-    case 1: { // a read, maybe cancelled
+    case 1: { // a read, maybe canceled
         std::vector<std::uint8_t> buf(1 + static_cast<std::size_t>(w.pick(1 << 16)));
         CancellationTokenSource cts;
         auto e = w.book.start(w.name("FileStream.ReadAsync"));
@@ -557,7 +557,7 @@ void file_round(worker& w, file_state& file)
 
 // An io_context destroyed with operations in flight on it: an APM timer, a
 // delegate completing there, a FileStream read and write; each completes
-// (as cancelled) and its stream still closes cleanly afterwards.
+// (as canceled) and its stream still closes cleanly afterwards.
 void teardown_round(worker& w, const std::filesystem::path& source)
 {
     std::vector<std::uint8_t> buf(1 << 16);
@@ -662,7 +662,7 @@ void run_stress(detail::file_backend backend)
     const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
     const auto totals = book.counts();
     BOOST_TEST_MESSAGE(detail::to_string(backend) << " back-end: " << rounds.load() << " rounds, " << totals.started
-                                                  << " operations (" << totals.cancelled << " cancelled) in "
+                                                  << " operations (" << totals.canceled << " cancelled) in "
                                                   << seconds << " s");
     for (const auto& failure : book.failures())
         BOOST_ERROR(failure);

@@ -176,7 +176,7 @@ private:
         return c;
     }
 
-    // A cancelled read completes with no bytes; a cancelled write with the
+    // A canceled read completes with no bytes; a canceled write with the
     // bytes it had put into the pipe.
     void watch_cancellation(waiting& wait, bool read)
     {

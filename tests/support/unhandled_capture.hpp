@@ -17,13 +17,13 @@ namespace dotasync_test {
 class unhandled_capture {
 public:
     unhandled_capture()
-        : previous_(dotasync::ThreadPool::SetUnhandledExceptionHandler(
+        : previous_(dotasync::ThreadPool::set_unhandled_exception_handler(
               [state = state_](std::exception_ptr error) {
                   std::call_once(state->once, [&] { state->first.set_value(std::move(error)); });
               }))
     {
     }
-    ~unhandled_capture() { dotasync::ThreadPool::SetUnhandledExceptionHandler(std::move(previous_)); }
+    ~unhandled_capture() { dotasync::ThreadPool::set_unhandled_exception_handler(std::move(previous_)); }
 
     unhandled_capture(const unhandled_capture&) = delete;
     unhandled_capture& operator=(const unhandled_capture&) = delete;
@@ -44,7 +44,7 @@ private:
     };
     std::shared_ptr<state> state_ = std::make_shared<state>();
     std::shared_future<std::exception_ptr> future_ = state_->first.get_future().share();
-    dotasync::ThreadPool::UnhandledExceptionHandler previous_;
+    dotasync::ThreadPool::unhandled_exception_handler previous_;
 };
 
 // What e.what() says, for the exception error holds; empty for none or for

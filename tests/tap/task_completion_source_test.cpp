@@ -267,7 +267,7 @@ BOOST_AUTO_TEST_CASE(Cancelling_one_waiting_operation_completes_it_and_leaves_th
     BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(A_waiting_operation_cancelled_through_its_slot_completes_with_TaskCanceledException)
+BOOST_AUTO_TEST_CASE(A_waiting_operation_canceled_through_its_slot_completes_with_TaskCanceledException)
 {
     asio::io_context io;
     asio::cancellation_signal signal;

@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(Run_with_the_apm_token_is_a_BeginXxx_whose_end_returns_the_
     BOOST_TEST((end<void(std::exception_ptr, std::string)>(ar) == "via apm"));
 }
 
-BOOST_AUTO_TEST_CASE(Run_with_an_already_cancelled_token_never_runs_the_function_and_throws_TaskCanceledException)
+BOOST_AUTO_TEST_CASE(Run_with_an_already_canceled_token_never_runs_the_function_and_throws_TaskCanceledException)
 {
     std::atomic<bool> ran{false};
     auto result = Task::Run([&] { ran = true; }, CancellationToken(true), asio::use_future);
@@ -133,7 +133,7 @@ BOOST_AUTO_TEST_CASE(Run_with_an_already_cancelled_token_never_runs_the_function
     BOOST_TEST(!ran.load());
 }
 
-BOOST_AUTO_TEST_CASE(Run_cancelled_before_it_starts_never_runs_the_function)
+BOOST_AUTO_TEST_CASE(Run_canceled_before_it_starts_never_runs_the_function)
 {
     asio::io_context io(1);
     CancellationTokenSource cts;
@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(Run_cancelled_before_it_starts_never_runs_the_function)
     BOOST_TEST(exception_name(outcome) == "TaskCanceledException");
 }
 
-BOOST_AUTO_TEST_CASE(Run_cancelled_through_the_handlers_slot_before_it_starts_never_runs_the_function)
+BOOST_AUTO_TEST_CASE(Run_canceled_through_the_handlers_slot_before_it_starts_never_runs_the_function)
 {
     asio::io_context io(1);
     asio::cancellation_signal signal;
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(Run_cancelled_through_the_handlers_slot_before_it_starts_ne
     BOOST_TEST(exception_name(outcome) == "TaskCanceledException");
 }
 
-BOOST_AUTO_TEST_CASE(A_token_cancelled_while_the_function_runs_does_not_interrupt_it)
+BOOST_AUTO_TEST_CASE(A_token_canceled_while_the_function_runs_does_not_interrupt_it)
 {
     CancellationTokenSource cts;
     auto result = Task::Run(
@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(Delay_of_zero_completes)
     BOOST_CHECK_NO_THROW(get_within(done));
 }
 
-BOOST_AUTO_TEST_CASE(Delay_cancelled_through_its_token_throws_TaskCanceledException_and_releases_the_registration)
+BOOST_AUTO_TEST_CASE(Delay_canceled_through_its_token_throws_TaskCanceledException_and_releases_the_registration)
 {
     CancellationTokenSource cts;
     std::future<void> done = Task::Delay(1h, cts.Token(), asio::use_future);
@@ -206,13 +206,13 @@ BOOST_AUTO_TEST_CASE(Delay_cancelled_through_its_token_throws_TaskCanceledExcept
     BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(Delay_with_an_already_cancelled_token_throws_TaskCanceledException_promptly)
+BOOST_AUTO_TEST_CASE(Delay_with_an_already_canceled_token_throws_TaskCanceledException_promptly)
 {
     std::future<void> done = Task::Delay(1h, CancellationToken(true), asio::use_future);
     BOOST_CHECK_THROW(get_within(done), TaskCanceledException);
 }
 
-BOOST_AUTO_TEST_CASE(Delay_of_minus_one_waits_until_cancelled)
+BOOST_AUTO_TEST_CASE(Delay_of_minus_one_waits_until_canceled)
 {
     CancellationTokenSource cts;
     std::future<void> done = Task::Delay(std::chrono::milliseconds(-1), cts.Token(), asio::use_future);
@@ -282,7 +282,7 @@ BOOST_AUTO_TEST_CASE(Delay_on_a_given_executor_uses_its_timer_and_keeps_its_cont
     BOOST_TEST((completed_on == std::this_thread::get_id()));
 }
 
-BOOST_AUTO_TEST_CASE(co_await_Delay_cancelled_through_the_coroutines_slot_throws_TaskCanceledException)
+BOOST_AUTO_TEST_CASE(co_await_Delay_canceled_through_the_coroutines_slot_throws_TaskCanceledException)
 {
     asio::io_context io;
     asio::cancellation_signal signal;
@@ -543,7 +543,7 @@ BOOST_AUTO_TEST_CASE(WhenAny_cancels_the_losers_so_their_io_context_can_finish)
     const auto start = std::chrono::steady_clock::now();
     io.run_for(generous);
     BOOST_TEST(winner == 1u);
-    // Had the hour-long wait not been cancelled, run_for would have lasted
+    // Had the hour-long wait not been canceled, run_for would have lasted
     // the whole generous time.
     BOOST_TEST((std::chrono::steady_clock::now() - start < generous));
 }

@@ -111,15 +111,15 @@ BOOST_AUTO_TEST_CASE(End_throws_the_dotnet_exception_for_an_operation_that_faile
     two_thread_context ctx;
     asio::steady_timer timer(ctx.io(), 1h);
     auto ar = TaskToAsyncResult::Begin(timer.async_wait(asio::deferred), {}, {});
-    // The cancelled wait may complete on the other thread while this one is
+    // The canceled wait may complete on the other thread while this one is
     // still inside cancel(): the timer must not go before cancel() returns.
-    std::promise<void> cancelled;
+    std::promise<void> canceled;
     asio::post(ctx.io(), [&] {
         timer.cancel();
-        cancelled.set_value();
+        canceled.set_value();
     });
     BOOST_CHECK_THROW(TaskToAsyncResult::End(ar), OperationCanceledException);
-    cancelled.get_future().wait();
+    canceled.get_future().wait();
 }
 
 BOOST_AUTO_TEST_CASE(An_awaitable_runs_on_the_default_runtime_and_End_returns_its_value)

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(Run_runs_main_on_the_calling_thread_with_the_loop_as_Curren
     });
     BOOST_TEST((main_thread == std::this_thread::get_id()));
     BOOST_REQUIRE(loop);
-    BOOST_TEST((loop->LoopThreadId() == std::this_thread::get_id()));
+    BOOST_TEST((loop->loop_thread_id() == std::this_thread::get_id()));
     BOOST_TEST(on_strand);
 }
 

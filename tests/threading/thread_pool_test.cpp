@@ -128,15 +128,15 @@ BOOST_AUTO_TEST_CASE(A_custom_unhandled_exception_handler_receives_the_exception
     BOOST_TEST(all_ran);
 }
 
-BOOST_AUTO_TEST_CASE(SetUnhandledExceptionHandler_returns_the_previous_handler)
+BOOST_AUTO_TEST_CASE(set_unhandled_exception_handler_returns_the_previous_handler)
 {
     int which = 0;
-    auto original = ThreadPool::SetUnhandledExceptionHandler([&](std::exception_ptr) { which = 1; });
-    auto first = ThreadPool::SetUnhandledExceptionHandler([&](std::exception_ptr) { which = 2; });
+    auto original = ThreadPool::set_unhandled_exception_handler([&](std::exception_ptr) { which = 1; });
+    auto first = ThreadPool::set_unhandled_exception_handler([&](std::exception_ptr) { which = 2; });
     BOOST_REQUIRE(first);
     first(nullptr);
     BOOST_TEST(which == 1);
-    auto second = ThreadPool::SetUnhandledExceptionHandler(original);
+    auto second = ThreadPool::set_unhandled_exception_handler(original);
     BOOST_REQUIRE(second);
     second(nullptr);
     BOOST_TEST(which == 2);

@@ -12,14 +12,14 @@
 // newest first (as .NET does). Exceptions thrown by callbacks do not stop the
 // others: Cancel() throws them afterwards as one AggregateException, or, with
 // Cancel(true), lets the first one out at once and runs no further callbacks.
-// Register() on a token that is already cancelled runs the callback at once,
+// Register() on a token that is already canceled runs the callback at once,
 // on the calling thread, and returns an empty registration.
 //
 // CancelAfter(delay) arms a timer on the default runtime (ThreadPool) that
 // calls Cancel(); a later CancelAfter replaces the delay, -1 ms disarms it, any
 // other negative delay throws ArgumentOutOfRangeException. An exception from a
 // callback run by that timer goes to ThreadPool's unhandled-exception handler.
-// CreateLinkedTokenSource(tokens...) makes a source that is cancelled when any
+// CreateLinkedTokenSource(tokens...) makes a source that is canceled when any
 // of the tokens is; its registrations on those tokens are released when the
 // linked source is disposed or its state is destroyed.
 //
@@ -31,7 +31,7 @@
 // long-lived token shared by a million short operations does not grow.
 //
 // CancellationToken::None() (and a default-constructed token) can never be
-// cancelled: CanBeCanceled() is false and Register() does nothing.
+// canceled: CanBeCanceled() is false and Register() does nothing.
 //
 // Copies of a CancellationTokenSource refer to the same source, as copies of a
 // .NET reference do. Dispose() disarms the timer and releases the links; after
@@ -44,17 +44,17 @@
 // and co_spawn'ed coroutine honours by default). The registration is released
 // when the operation completes (or its handler is destroyed). If the handler
 // already had a cancellation slot (a coroutine's, a parallel group's), its
-// cancellations are forwarded too. A token cancelled before the operation
+// cancellations are forwarded too. A token canceled before the operation
 // starts cancels it as soon as it has started. A leading error_code in the
 // completion signature becomes a std::exception_ptr made by
 // exception_from_error(), so that end(), use_future and use_awaitable all
-// report a cancelled operation as OperationCanceledException:
+// report a canceled operation as OperationCanceledException:
 //
 //   void(error_code, T...)         -> void(std::exception_ptr, T...)
 //   any other signature            -> unchanged
 //
 // For the same reason, a leading exception_ptr that holds a system_error for
-// operation_aborted (what a co_spawn'ed coroutine cancelled inside an Asio
+// operation_aborted (what a co_spawn'ed coroutine canceled inside an Asio
 // operation throws) is replaced by OperationCanceledException; any other
 // exception passes unchanged.
 //
@@ -128,7 +128,7 @@ public:
     // The same as None().
     CancellationToken() noexcept = default;
 
-    // A token that is already cancelled (true) or can never be (false), as
+    // A token that is already canceled (true) or can never be (false), as
     // .NET's CancellationToken(bool).
     explicit CancellationToken(bool canceled);
 
@@ -140,12 +140,12 @@ public:
     // Throws OperationCanceledException if cancellation was requested.
     void ThrowIfCancellationRequested() const;
 
-    // Runs callback when the token is cancelled, or at once if it already is.
+    // Runs callback when the token is canceled, or at once if it already is.
     // An empty callback throws ArgumentNullException.
     CancellationTokenRegistration Register(std::function<void()> callback) const;
 
     // Tokens are equal when they observe the same source (all tokens that can
-    // never be cancelled are equal).
+    // never be canceled are equal).
     friend bool operator==(const CancellationToken& a, const CancellationToken& b) noexcept
     {
         return a.state_ == b.state_;

@@ -114,12 +114,15 @@ public:
             entry.handler(sender, e);
     }
 
-    // Number of handlers subscribed now.
-    std::size_t HandlerCount() const
+    // Number of handlers subscribed now (a dotasync addition: .NET events
+    // have no such member).
+    std::size_t handler_count() const
     {
         std::lock_guard lock(mutex_);
         return handlers_ ? handlers_->size() : 0;
     }
+
+    [[deprecated("use handler_count()")]] std::size_t HandlerCount() const { return handler_count(); }
 
 private:
     struct entry {

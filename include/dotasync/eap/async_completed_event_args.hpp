@@ -8,12 +8,12 @@
 //   }
 //
 // Error() is the failure of the operation (null on success), Cancelled() is
-// true when the operation was cancelled, UserState() is the userState given
+// true when the operation was canceled, UserState() is the userState given
 // to XxxAsync. Derived classes that add a Result() call
 // RaiseExceptionIfNecessary() first, as .NET's generated event args do: with
 // an error it throws TargetInvocationException whose InnerException() is the
-// error; otherwise, when cancelled, InvalidOperationException. The error is
-// checked first, so a cancelled operation that also failed reports the
+// error; otherwise, when canceled, InvalidOperationException. The error is
+// checked first, so a canceled operation that also failed reports the
 // failure.
 //
 // Thread-safety: immutable after construction.
@@ -29,7 +29,7 @@ namespace dotasync {
 
 class AsyncCompletedEventArgs : public EventArgs {
 public:
-    AsyncCompletedEventArgs(std::exception_ptr error, bool cancelled, std::any userState);
+    AsyncCompletedEventArgs(std::exception_ptr error, bool canceled, std::any userState);
     ~AsyncCompletedEventArgs() override;
 
     AsyncCompletedEventArgs(const AsyncCompletedEventArgs&) = default;
@@ -38,17 +38,17 @@ public:
     AsyncCompletedEventArgs& operator=(AsyncCompletedEventArgs&&) = default;
 
     const std::exception_ptr& Error() const noexcept { return error_; }
-    bool Cancelled() const noexcept { return cancelled_; }
+    bool Cancelled() const noexcept { return canceled_; }
     const std::any& UserState() const noexcept { return user_state_; }
 
     // Throws as described in the file comment when the operation failed or
-    // was cancelled; does nothing otherwise. (Protected in .NET; public here
+    // was canceled; does nothing otherwise. (Protected in .NET; public here
     // so that code outside a derived class can check a result too.)
     void RaiseExceptionIfNecessary() const;
 
 private:
     std::exception_ptr error_;
-    bool cancelled_;
+    bool canceled_;
     std::any user_state_;
 };
 

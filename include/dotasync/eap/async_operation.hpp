@@ -64,7 +64,9 @@ public:
 
     // True once the operation has ended (a dotasync addition, for tests and
     // diagnostics).
-    bool IsCompleted() const;
+    bool is_completed() const;
+
+    [[deprecated("use is_completed()")]] bool IsCompleted() const { return is_completed(); }
 
 private:
     friend class AsyncOperationManager;

@@ -83,7 +83,7 @@ private:
 
 class RunWorkerCompletedEventArgs : public AsyncCompletedEventArgs {
 public:
-    RunWorkerCompletedEventArgs(std::any result, std::exception_ptr error, bool cancelled);
+    RunWorkerCompletedEventArgs(std::any result, std::exception_ptr error, bool canceled);
     ~RunWorkerCompletedEventArgs() override;
 
     RunWorkerCompletedEventArgs(const RunWorkerCompletedEventArgs&) = default;

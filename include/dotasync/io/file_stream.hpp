@@ -25,7 +25,7 @@
 // Cancellation (a CancellationToken passed to an XxxAsync, or the handler's
 // cancellation slot) follows Stream's rules. On io_uring the kernel is asked
 // to cancel the operation in flight, which it can while the operation waits.
-// On the thread pool, an operation cancelled before its pread or pwrite
+// On the thread pool, an operation canceled before its pread or pwrite
 // starts completes with OperationCanceledException without touching the file,
 // and a write stops between two pwrite calls; a system call that has started
 // cannot be interrupted, so a read that got that far completes with its

@@ -16,7 +16,7 @@
 //     the end of the stream, otherwise with the bytes read (at least 1).
 //   - A write completes with all bytes written, or with an error and the
 //     bytes that were written before it.
-//   - A stream closed or cancelled meanwhile completes with
+//   - A stream closed or canceled meanwhile completes with
 //     asio::error::operation_aborted.
 //
 // Where the result goes is decided here, not by the stream: a complete()

@@ -46,12 +46,12 @@
 //
 // Cancellation: every asynchronous member honours the handler's Asio
 // cancellation slot and a CancellationToken given before the completion
-// token. A token already cancelled completes with OperationCanceledException,
-// posted, touching nothing. A read cancelled in flight either completes with
+// token. A token already canceled completes with OperationCanceledException,
+// posted, touching nothing. A read canceled in flight either completes with
 // its bytes or with OperationCanceledException and no bytes; a write
-// cancelled in flight has written a prefix of its bytes, which a seekable
+// canceled in flight has written a prefix of its bytes, which a seekable
 // stream's position counts. CopyToAsync also checks between chunks; a
-// cancelled copy leaves a seekable source just past the bytes that reached
+// canceled copy leaves a seekable source just past the bytes that reached
 // the destination. docs/streams.md has the details.
 //
 // Buffers passed to asynchronous members must stay alive until the operation
@@ -193,7 +193,7 @@ public:
 
     // Runs Flush() in the call (what a stream buffers is written without
     // waiting for the device), then completes through the token, posted; a
-    // failure of Flush arrives through the completion. A token cancelled
+    // failure of Flush arrives through the completion. A token canceled
     // before the call skips the flush.
     template <class Token>
     auto FlushAsync(Token&& token);
@@ -262,7 +262,7 @@ protected:
 
 private:
     // How an initiation starts: after the Asio face's checks (reported as
-    // error codes), after a .NET face's checks, or as cancelled.
+    // error codes), after a .NET face's checks, or as canceled.
     enum class launch { check, ready, canceled };
 
     class initiate_read_some;

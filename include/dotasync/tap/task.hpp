@@ -31,12 +31,12 @@
 //
 // Run posts f to the default runtime (ThreadPool), or to the executor given,
 // and completes on the handler's executor. A CancellationToken, or the
-// handler's cancellation slot, that is cancelled before f starts keeps it
+// handler's cancellation slot, that is canceled before f starts keeps it
 // from starting and completes with TaskCanceledException; a running f is not
 // interrupted, as in .NET (pass it the token).
 //
 // Delay waits on a steady_timer of the default runtime (or of the executor
-// given). delay = -1 ms waits until cancelled; any other negative delay throws
+// given). delay = -1 ms waits until canceled; any other negative delay throws
 // ArgumentOutOfRangeException from the call itself, before anything starts.
 // Cancelled through the token or the handler's slot, it completes with
 // TaskCanceledException.

@@ -44,7 +44,7 @@
 // validates its arguments, rule 1 of the APM) leaves FromAsync itself, before
 // anything has started. A begin method that returns a null IAsyncResult
 // completes the operation with InvalidOperationException. An APM operation
-// cannot be cancelled, so FromAsync ignores the handler's cancellation slot.
+// cannot be canceled, so FromAsync ignores the handler's cancellation slot.
 //
 // Thread-safety: FromAsync may be called from any thread.
 #ifndef DOTASYNC_TAP_TASK_FACTORY_HPP

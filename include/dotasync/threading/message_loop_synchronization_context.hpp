@@ -78,7 +78,9 @@ public:
     void Send(SendOrPostCallback d, std::any state) override;
 
     // The thread that runs the loop.
-    std::thread::id LoopThreadId() const noexcept { return loop_thread_; }
+    std::thread::id loop_thread_id() const noexcept { return loop_thread_; }
+
+    [[deprecated("use loop_thread_id()")]] std::thread::id LoopThreadId() const noexcept { return loop_thread_; }
 
     explicit MessageLoopSynchronizationContext(private_tag);
     ~MessageLoopSynchronizationContext() override;

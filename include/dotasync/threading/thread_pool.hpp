@@ -23,12 +23,17 @@
 #include <any>
 #include <exception>
 #include <functional>
+#include <utility>
 
 namespace dotasync {
 
 class ThreadPool {
 public:
-    using UnhandledExceptionHandler = std::function<void(std::exception_ptr)>;
+    // What runs an exception that escapes a function run by the default
+    // runtime (a dotasync addition: .NET ends the process, and so does the
+    // default handler, after logging).
+    using unhandled_exception_handler = std::function<void(std::exception_ptr)>;
+    using UnhandledExceptionHandler [[deprecated("use unhandled_exception_handler")]] = unhandled_exception_handler;
 
     ThreadPool() = delete;
 
@@ -45,7 +50,13 @@ public:
 
     // Replaces the unhandled-exception handler and returns the previous one.
     // An empty handler restores the default (log, then terminate).
-    static UnhandledExceptionHandler SetUnhandledExceptionHandler(UnhandledExceptionHandler handler);
+    static unhandled_exception_handler set_unhandled_exception_handler(unhandled_exception_handler handler);
+
+    [[deprecated("use set_unhandled_exception_handler()")]] static unhandled_exception_handler
+    SetUnhandledExceptionHandler(unhandled_exception_handler handler)
+    {
+        return set_unhandled_exception_handler(std::move(handler));
+    }
 };
 
 } // namespace dotasync

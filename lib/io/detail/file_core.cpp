@@ -198,7 +198,7 @@ protected:
 };
 
 // A read that reaches the pool after cancellation was requested, or after
-// close(), completes as cancelled with only the bytes the fast path copied.
+// close(), completes as canceled with only the bytes the fast path copied.
 // A pread that has started cannot be interrupted: the read then completes
 // with what it read, as an io_uring read that the kernel could no longer
 // cancel does. A write stops between two pwrite calls once cancellation is

@@ -5,7 +5,7 @@
 // Descriptor lifetime: every use of the descriptor (a synchronous call or an
 // asynchronous operation, from its start until the kernel is done with the
 // buffer) holds a lease. close() refuses new leases, cancels what can be
-// cancelled, and the descriptor is closed exactly once, when the last lease
+// canceled, and the descriptor is closed exactly once, when the last lease
 // is returned, so an operation in flight never reads through a descriptor
 // number that was closed and reused meanwhile.
 //
@@ -17,12 +17,12 @@
 // the position is the start plus the bytes actually transferred.
 //
 // Cancellation (the handler's cancellation slot, or close()): io_uring
-// requests are cancelled in the kernel where it still can; thread-pool
+// requests are canceled in the kernel where it still can; thread-pool
 // operations are stopped before their pread starts, and writes also between
 // two pwrite calls (io_uring writes likewise between two requests). A read
-// reports the bytes it read whenever it read any, so a cancelled read has
+// reports the bytes it read whenever it read any, so a canceled read has
 // read nothing and the position rule moves the position back to its start;
-// a cancelled write reports the prefix it wrote.
+// a canceled write reports the prefix it wrote.
 //
 // Lifetime: operations in flight are listed in the file_operation_registry of
 // the stream's execution context, so that destroying that context abandons

@@ -4,7 +4,7 @@
 //
 // Why not asio::random_access_file: Asio 1.26 (Boost 1.81, Debian 12)
 // prepares its cancel request without clearing the request's user data, so a
-// cancelled file operation can complete twice or never, and the heap is
+// canceled file operation can complete twice or never, and the heap is
 // corrupted (fixed in Asio 1.27). Its io_uring service also needs
 // BOOST_ASIO_HAS_IO_URING in every translation unit of the program, which an
 // existing Asio server cannot be asked to define. Owning the ring here

@@ -18,7 +18,7 @@ namespace dotasync::detail {
 // Asio's cancellation signals are not thread-safe: an emission must not
 // overlap the operation's completion, and nothing may be emitted once the
 // handler has run (the operation's objects may be gone by then). A token can
-// be cancelled from any thread, so every emission goes through request(),
+// be canceled from any thread, so every emission goes through request(),
 // which holds a mutex while it emits; finish(), called when the handler runs
 // or is destroyed, takes the same mutex and closes the bridge. The mutex is
 // recursive because an operation may complete inline, on the emitting thread,

@@ -1,4 +1,4 @@
-// Internal: whether a failure only reports that an operation was cancelled.
+// Internal: whether a failure only reports that an operation was canceled.
 //
 // One answer for every face: the apm and eap tokens, with_cancellation,
 // Task::Delay and the Task groups all ask here. A cancellation is
@@ -6,7 +6,7 @@
 //     (ECANCELED), as an error_code of either library;
 //   - an OperationCanceledException, TaskCanceledException included;
 //   - a boost::system::system_error or std::system_error carrying one of those
-//     codes (what co_spawn reports for a coroutine cancelled inside an Asio
+//     codes (what co_spawn reports for a coroutine canceled inside an Asio
 //     operation).
 // Anything else, and no failure at all, is not. tests/core/cancellation_kind_test.cpp
 // pins the answer for each kind.
@@ -29,7 +29,7 @@ bool is_cancellation(const std::exception_ptr& error) noexcept;
 // A cancellation that is not yet an OperationCanceledException (an error
 // code's system_error) becomes the one exception_from_error() makes of its
 // code; any other failure is returned unchanged. What a .NET caller catches
-// for a cancelled operation is always OperationCanceledException.
+// for a canceled operation is always OperationCanceledException.
 std::exception_ptr as_operation_canceled(std::exception_ptr error) noexcept;
 
 } // namespace dotasync::detail

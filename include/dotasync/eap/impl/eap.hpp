@@ -102,11 +102,11 @@ private:
         post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
     }
 
-    void post(eap_entry_ptr entry, std::exception_ptr error, bool cancelled, values_type values)
+    void post(eap_entry_ptr entry, std::exception_ptr error, bool canceled, values_type values)
     {
         auto& target = *entry;
         eap_delivery<Callback, values_type> delivery{
-            std::move(callback_), AsyncCompletedEventArgs(std::move(error), cancelled, target.take_user_state()),
+            std::move(callback_), AsyncCompletedEventArgs(std::move(error), canceled, target.take_user_state()),
             std::move(values), std::move(entry)};
         target.post_completed(delivery);
     }
@@ -130,7 +130,7 @@ struct eap_access {
     template <class Callback, class Initiation>
     static eap_entry_ptr start(eap<Callback>& token, const Initiation& initiation)
     {
-        // Only an operation in a table can be cancelled.
+        // Only an operation in a table can be canceled.
         return eap_entry::start(token.table_, std::move(token.user_state_),
                                 token.table_ ? cancel_executor(initiation) : cancel_executor_ref());
     }

@@ -274,7 +274,7 @@ auto Stream::WriteAsync(const B& buffer, CancellationToken cancellationToken, To
     return write_async(bytes, std::move(cancellationToken), std::forward<Token>(token));
 }
 
-// A token already cancelled skips prepare_async too: the operation must not
+// A token already canceled skips prepare_async too: the operation must not
 // touch the stream at all.
 template <class Token>
 auto Stream::read_async(std::span<std::byte> bytes, CancellationToken cancellationToken, Token&& token)

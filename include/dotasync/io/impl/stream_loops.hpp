@@ -116,7 +116,7 @@ template <bool Exactly, class Token>
 auto Stream::read_at_least_async(std::span<std::byte> bytes, std::size_t minimum, bool throwOnEndOfStream,
                                  CancellationToken cancellationToken, Token&& token)
 {
-    // The loop checks the token itself; a cancelled one skips the preparation.
+    // The loop checks the token itself; a canceled one skips the preparation.
     prepare_for(false, cancellationToken);
     using signature = std::conditional_t<Exactly, void(std::exception_ptr), void(std::exception_ptr, int)>;
     return boost::asio::async_compose<Token, signature>(
@@ -125,7 +125,7 @@ auto Stream::read_at_least_async(std::span<std::byte> bytes, std::size_t minimum
 }
 
 // CopyToAsync: read a chunk, write it, repeat until a read returns 0. A write
-// step reports how much of its chunk it wrote, so that a failed or cancelled
+// step reports how much of its chunk it wrote, so that a failed or canceled
 // copy can move a seekable source back over what did not arrive.
 struct Stream::copy_loop {
     enum class step { starting, reading, writing, stopping };

@@ -25,7 +25,7 @@ template <class T>
 void Progress<T>::OnReport(const T& value)
 {
     // Nothing would run the report: skip the post, as .NET does.
-    if (!state_->handler && state_->event.HandlerCount() == 0)
+    if (!state_->handler && state_->event.handler_count() == 0)
         return;
     state_->context->Post(
         [s = state_](const std::any& boxed) {
@@ -34,7 +34,7 @@ void Progress<T>::OnReport(const T& value)
                 s->handler(v);
             // Event handlers may take the value by non-const reference, so
             // they get a copy of their own; none is made when nobody listens.
-            if (s->event.HandlerCount() != 0) {
+            if (s->event.handler_count() != 0) {
                 T e = v;
                 s->event.Invoke(std::any(), e);
             }
