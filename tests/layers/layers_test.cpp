@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,13 +32,31 @@ const std::map<std::string, std::set<std::string>>& allowed()
     return rules;
 }
 
+// The first folder of what an #include line names: LAYER of
+// <dotasync/LAYER/...> (installed headers) or of "LAYER/..." (the library's
+// private headers, included relative to lib/); empty for any other line.
+std::string included_layer(const std::string& line)
+{
+    std::size_t i = line.find_first_not_of(" \t");
+    if (i == std::string::npos || line[i] != '#')
+        return {};
+    i = line.find_first_not_of(" \t", i + 1);
+    if (i == std::string::npos || line.compare(i, 7, "include") != 0)
+        return {};
+    i = line.find_first_of("<\"", i + 7);
+    if (i == std::string::npos)
+        return {};
+    std::string path = line.substr(i + 1);
+    if (path.starts_with("dotasync/"))
+        path.erase(0, 9);
+    const std::size_t slash = path.find('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
 // "file: includes <layer>/…" for every include of a layer not allowed in
 // `layer`, in every file under the layer's folders of root.
 std::vector<std::string> violations(const fs::path& root, const std::string& layer)
 {
-    // <dotasync/LAYER/...> for installed headers, "LAYER/..." for the
-    // library's private headers (included relative to lib/).
-    static const std::regex include(R"(^\s*#\s*include\s*[<"](?:dotasync/)?([a-z_]+)/)");
     std::vector<std::string> found;
     for (const fs::path& dir : {root / "include" / "dotasync" / layer, root / "lib" / layer}) {
         if (!fs::is_directory(dir))
@@ -53,10 +70,7 @@ std::vector<std::string> violations(const fs::path& root, const std::string& lay
             std::ifstream in(entry.path());
             std::string line;
             for (int number = 1; std::getline(in, line); ++number) {
-                std::smatch m;
-                if (!std::regex_search(line, m, include))
-                    continue;
-                const std::string target = m[1];
+                const std::string target = included_layer(line);
                 if (allowed().contains(target) && !allowed().at(layer).contains(target))
                     found.push_back(fs::relative(entry.path(), root).string() + ":" + std::to_string(number) +
                                     ": includes " + target + "/");
