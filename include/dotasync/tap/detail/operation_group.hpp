@@ -179,6 +179,20 @@ protected:
     }
 
 public:
+    // Makes the group for handler and launches the children in it; the group
+    // keeps itself alive through its children's handlers.
+    template <class H, class... Ops>
+    static void start(H&& handler, Ops&&... ops)
+    {
+        std::make_shared<Derived>(std::forward<H>(handler))->launch(std::forward<Ops>(ops)...);
+    }
+
+    template <class H, class Op>
+    static void start_range(H&& handler, std::vector<Op>& ops)
+    {
+        std::make_shared<Derived>(std::forward<H>(handler), ops.size())->launch_range(ops);
+    }
+
     // Launches a fixed list of children, in order; a child reports its
     // position as an integral_constant. Derived::may_launch() is asked before
     // each one: WhenAny starts no child once one has won.

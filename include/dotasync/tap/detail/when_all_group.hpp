@@ -125,9 +125,8 @@ struct when_all_initiation {
         if constexpr (sizeof...(Ops) == 0) {
             complete_now(std::forward<Handler>(handler), std::exception_ptr());
         } else {
-            auto group = std::make_shared<when_all_group<std::decay_t<Handler>, std::decay_t<Ops>...>>(
-                std::forward<Handler>(handler));
-            group->launch(std::forward<Ops>(ops)...);
+            when_all_group<std::decay_t<Handler>, std::decay_t<Ops>...>::start(std::forward<Handler>(handler),
+                                                                               std::forward<Ops>(ops)...);
         }
     }
 };
@@ -144,9 +143,7 @@ struct when_all_range_initiation {
                              std::vector<value_or_monostate_t<operation_value_t<Op>>>());
             return;
         }
-        auto group = std::make_shared<when_all_range_group<std::decay_t<Handler>, Op>>(std::forward<Handler>(handler),
-                                                                                      ops.size());
-        group->launch_range(ops);
+        when_all_range_group<std::decay_t<Handler>, Op>::start_range(std::forward<Handler>(handler), ops);
     }
 };
 

@@ -122,9 +122,8 @@ struct when_any_initiation {
     template <class Handler, class... Ops>
     void operator()(Handler&& handler, Ops&&... ops) const
     {
-        auto group = std::make_shared<when_any_group<std::decay_t<Handler>, std::decay_t<Ops>...>>(
-            std::forward<Handler>(handler));
-        group->launch(std::forward<Ops>(ops)...);
+        when_any_group<std::decay_t<Handler>, std::decay_t<Ops>...>::start(std::forward<Handler>(handler),
+                                                                           std::forward<Ops>(ops)...);
     }
 };
 
@@ -132,9 +131,7 @@ struct when_any_range_initiation {
     template <class Handler, class Op>
     void operator()(Handler&& handler, std::vector<Op> ops) const
     {
-        auto group = std::make_shared<when_any_range_group<std::decay_t<Handler>, Op>>(std::forward<Handler>(handler),
-                                                                                      ops.size());
-        group->launch_range(ops);
+        when_any_range_group<std::decay_t<Handler>, Op>::start_range(std::forward<Handler>(handler), ops);
     }
 };
 
