@@ -114,6 +114,8 @@ NotSupportedException::NotSupportedException(std::string message, std::exception
 {
 }
 
+FormatException::FormatException(std::string message) : SystemException(std::move(message)) {}
+
 TimeoutException::TimeoutException(std::string message, std::exception_ptr inner)
     : SystemException(std::move(message), std::move(inner))
 {
@@ -161,7 +163,12 @@ SocketException::SocketException(std::error_code errorCode)
 }
 
 SocketException::SocketException(std::error_code errorCode, std::string message)
-    : SystemException(std::move(message)), error_code_(errorCode)
+    : SystemException(std::move(message)), error_code_(errorCode), socket_error_(socket_error_of(errorCode))
+{
+}
+
+SocketException::SocketException(SocketError socketError)
+    : SocketException(socket_error_code(socketError))
 {
 }
 

@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(socket_errors_from_asio_map_to_SocketException_keeping_the_
           boost::system::error_code(asio_error::address_in_use)}) {
         const auto mapped = expect_mapping<SocketException>(ec, "example.com:80");
         BOOST_TEST_REQUIRE(mapped.has_value());
-        BOOST_TEST((mapped->SocketErrorCode() == as_std(ec)));
+        BOOST_TEST((mapped->ErrorCode() == as_std(ec)));
     }
 }
 
@@ -307,12 +307,13 @@ BOOST_AUTO_TEST_CASE(name_resolution_errors_map_to_SocketException_keeping_the_c
                                                boost::system::error_code(asio_error::service_not_found)}) {
         const auto mapped = expect_mapping<SocketException>(ec, "no-such-host.invalid");
         BOOST_TEST_REQUIRE(mapped.has_value());
-        BOOST_TEST((mapped->SocketErrorCode() == as_std(ec)));
+        BOOST_TEST((mapped->ErrorCode() == as_std(ec)));
     }
     // An Asio resolver code that went through std::error_code.
     const auto from_std = expect_mapping<SocketException>(as_std(asio_error::host_not_found));
     BOOST_TEST_REQUIRE(from_std.has_value());
-    BOOST_TEST((from_std->SocketErrorCode() == as_std(asio_error::host_not_found)));
+    BOOST_TEST((from_std->ErrorCode() == as_std(asio_error::host_not_found)));
+    BOOST_TEST((from_std->SocketErrorCode() == SocketError::HostNotFound));
 }
 
 BOOST_AUTO_TEST_CASE(socket_errors_given_as_portable_error_codes_map_to_SocketException)
@@ -330,7 +331,9 @@ BOOST_AUTO_TEST_CASE(socket_errors_given_as_portable_error_codes_map_to_SocketEx
     const auto code = std::make_error_code(std::errc::connection_refused);
     const auto mapped = expect_mapping<SocketException>(code);
     BOOST_TEST_REQUIRE(mapped.has_value());
-    BOOST_TEST((mapped->SocketErrorCode() == code));
+    BOOST_TEST((mapped->ErrorCode() == code));
+    BOOST_TEST((mapped->SocketErrorCode() == SocketError::ConnectionRefused));
+    BOOST_TEST(mapped->NativeErrorCode() == ECONNREFUSED);
 }
 
 BOOST_AUTO_TEST_CASE(any_other_error_maps_to_IOException_keeping_the_code)

@@ -1,5 +1,7 @@
 #include <dotasync/core/exceptions.hpp>
 
+#include <cerrno>
+
 #include <boost/core/demangle.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -431,15 +433,31 @@ BOOST_AUTO_TEST_CASE(SocketException_keeps_SocketErrorCode_and_describes_it)
 {
     const auto code = std::make_error_code(std::errc::connection_reset);
     const SocketException e(code);
-    BOOST_TEST((e.SocketErrorCode() == code));
+    BOOST_TEST((e.ErrorCode() == code));
+    BOOST_TEST((e.SocketErrorCode() == SocketError::ConnectionReset));
+    BOOST_TEST(e.NativeErrorCode() == ECONNRESET);
     BOOST_TEST(e.Message() == code.message());
+}
+
+BOOST_AUTO_TEST_CASE(SocketException_from_a_SocketError_carries_the_errno_it_stands_for)
+{
+    const SocketException refused(SocketError::ConnectionRefused);
+    BOOST_TEST((refused.SocketErrorCode() == SocketError::ConnectionRefused));
+    BOOST_TEST(refused.NativeErrorCode() == ECONNREFUSED);
+    BOOST_TEST(!refused.Message().empty());
+    // Resolver errors have no errno: the code keeps the .NET value.
+    const SocketException not_found(SocketError::HostNotFound);
+    BOOST_TEST((not_found.SocketErrorCode() == SocketError::HostNotFound));
+    BOOST_TEST(not_found.NativeErrorCode() == 11001);
+    BOOST_TEST(not_found.Message() == "HostNotFound");
 }
 
 BOOST_AUTO_TEST_CASE(SocketException_with_a_message_keeps_the_message_and_the_code)
 {
     const auto code = std::make_error_code(std::errc::connection_refused);
     const SocketException e(code, "connect to 127.0.0.1:1 failed");
-    BOOST_TEST((e.SocketErrorCode() == code));
+    BOOST_TEST((e.ErrorCode() == code));
+    BOOST_TEST((e.SocketErrorCode() == SocketError::ConnectionRefused));
     BOOST_TEST(e.Message() == "connect to 127.0.0.1:1 failed");
 }
 

@@ -8,6 +8,8 @@
 #ifndef DOTASYNC_CORE_EXCEPTIONS_HPP
 #define DOTASYNC_CORE_EXCEPTIONS_HPP
 
+#include <dotasync/core/socket_error.hpp>
+
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -80,6 +82,12 @@ public:
                                    std::exception_ptr inner = {});
 };
 
+// A string in the wrong format (IPAddress::Parse of "not an address").
+class FormatException : public SystemException {
+public:
+    explicit FormatException(std::string message = "The input string was not in a correct format.");
+};
+
 class TimeoutException : public SystemException {
 public:
     explicit TimeoutException(std::string message = "The operation did not complete in the time allowed.",
@@ -138,15 +146,23 @@ public:
                                          std::exception_ptr inner = {});
 };
 
+// A socket or name-resolution failure. SocketErrorCode() is the .NET code,
+// NativeErrorCode() the operating system's (errno, or the resolver's code),
+// ErrorCode() the error_code it came from.
 class SocketException : public SystemException {
 public:
+    // .NET's SocketException(int errorCode): the message is the code's.
+    explicit SocketException(SocketError socketError);
     explicit SocketException(std::error_code errorCode);
     SocketException(std::error_code errorCode, std::string message);
 
-    std::error_code SocketErrorCode() const noexcept { return error_code_; }
+    SocketError SocketErrorCode() const noexcept { return socket_error_; }
+    int NativeErrorCode() const noexcept { return error_code_.value(); }
+    std::error_code ErrorCode() const noexcept { return error_code_; }
 
 private:
     std::error_code error_code_;
+    SocketError socket_error_;
 };
 
 class TargetInvocationException : public Exception {
