@@ -125,6 +125,8 @@ SocketError socket_error_of(const std::error_code& ec) noexcept
     if (ec.category() == std::system_category() || ec.category() == std::generic_category() ||
         named(ec, "system") || named(ec, "generic"))
         return from_errno(ec.value());
+    if (named(ec, "SocketError"))
+        return static_cast<SocketError>(ec.value());
     if (named(ec, "asio.netdb"))
         return from_netdb(ec.value());
     if (named(ec, "asio.addrinfo"))
