@@ -39,4 +39,17 @@
 #include <dotasync/io/memory_stream.hpp>
 #include <dotasync/io/stream.hpp>
 
+#include <dotasync/net/dns.hpp>
+#include <dotasync/net/end_point.hpp>
+#include <dotasync/net/ip_address.hpp>
+#include <dotasync/net/ip_end_point.hpp>
+#include <dotasync/net/ip_host_entry.hpp>
+#include <dotasync/net/linger_option.hpp>
+#include <dotasync/net/network_stream.hpp>
+#include <dotasync/net/socket.hpp>
+#include <dotasync/net/socket_enums.hpp>
+#include <dotasync/net/socket_error.hpp>
+#include <dotasync/net/tcp_client.hpp>
+#include <dotasync/net/tcp_listener.hpp>
+
 #endif

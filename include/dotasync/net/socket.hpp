@@ -276,6 +276,21 @@ public:
 
     executor_type get_executor() const noexcept { return executor_; }
 
+    // ---- Asio ------------------------------------------------------------
+    // The same receive and send as ReceiveAsync and SendAsync, with Asio's
+    // completion signature void(boost::system::error_code, std::size_t):
+    // asio::error::eof once the peer has shut down, operation_aborted when
+    // the socket was closed or the operation canceled. They use the first
+    // non-empty buffer of the sequence; async_send sends all of it on a
+    // stream socket. They check nothing: a closed socket completes with
+    // operation_aborted.
+    template <class MutableBufferSequence, class Token>
+    auto async_receive(const MutableBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
+                       Token&& token);
+    template <class ConstBufferSequence, class Token>
+    auto async_send(const ConstBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
+                    Token&& token);
+
     // The Asio socket of a stream socket (before Listen); the acceptor of a
     // listening one; the socket of a datagram one. The wrong kind ->
     // InvalidOperationException. Using them while dotasync operations are in
@@ -298,6 +313,8 @@ private:
     struct receive_op {};
     struct send_to_op {};
     struct receive_from_op {};
+    struct asio_send_op {};
+    struct asio_receive_op {};
     template <class Signature>
     struct canceled_op {};
     template <class Op>
@@ -335,6 +352,20 @@ private:
     template <class Handler>
     void start(send_op, Handler&& handler, std::span<const std::byte> bytes,
                boost::asio::socket_base::message_flags flags);
+    template <class Handler>
+    void start(asio_send_op, Handler&& handler, std::span<const std::byte> bytes,
+               boost::asio::socket_base::message_flags flags);
+    template <class Handler>
+    void start(asio_receive_op, Handler&& handler, std::span<std::byte> bytes,
+               boost::asio::socket_base::message_flags flags);
+    template <class Result, class Handler>
+    void start_send(Handler&& handler, std::span<const std::byte> bytes,
+                    boost::asio::socket_base::message_flags flags);
+    template <class Result, class Handler>
+    void start_receive(Handler&& handler, std::span<std::byte> bytes,
+                       boost::asio::socket_base::message_flags flags);
+    template <class Result, class Handler>
+    void complete_closed(Handler&& handler);
     template <class Handler>
     void start(receive_op, Handler&& handler, std::span<std::byte> bytes,
                boost::asio::socket_base::message_flags flags);

@@ -62,6 +62,20 @@ struct socket_transfer_result {
     }
 };
 
+// Keeps Asio's (error_code, n), noting the end of the stream: the face that
+// Asio-facing code (and NetworkStream) uses.
+struct socket_asio_result {
+    std::shared_ptr<socket_state> state;
+
+    template <class Handler>
+    void operator()(Handler handler, boost::system::error_code ec, std::size_t n) const
+    {
+        if (ec == boost::asio::error::eof)
+            state->receive_ended.store(true, std::memory_order_relaxed);
+        std::move(handler)(ec, n);
+    }
+};
+
 } // namespace dotasync::detail
 
 #endif

@@ -28,6 +28,17 @@ inline constexpr char socket_receive_method = 0;
 inline constexpr char socket_send_to_method = 0;
 inline constexpr char socket_receive_from_method = 0;
 
+template <class Buffer, class Sequence>
+Buffer first_socket_buffer(const Sequence& buffers)
+{
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+        Buffer b(*it);
+        if (b.size() != 0)
+            return b;
+    }
+    return Buffer();
+}
+
 // A stream send: every byte, one async_send after another, each started under
 // the socket's lock so that a Close in another thread cannot run in the
 // middle of one.
@@ -165,14 +176,14 @@ void Socket::start(connect_op, Handler&& handler, IPEndPoint remote)
         std::get<boost::asio::ip::udp::socket>(native_).async_connect(remote.native_udp(), std::move(adapted));
 }
 
-template <class Handler>
-void Socket::start(send_op, Handler&& handler, std::span<const std::byte> bytes,
-                   boost::asio::socket_base::message_flags flags)
+template <class Result, class Handler>
+void Socket::start_send(Handler&& handler, std::span<const std::byte> bytes,
+                        boost::asio::socket_base::message_flags flags)
 {
     if (auto* tcp = std::get_if<boost::asio::ip::tcp::socket>(&native_)) {
         // The composed send takes the lock for each of its steps.
         auto adapted =
-            detail::adapt_completion(std::forward<Handler>(handler), detail::socket_transfer_result{state_});
+            detail::adapt_completion(std::forward<Handler>(handler), Result{state_});
         boost::asio::async_compose<decltype(adapted), void(boost::system::error_code, std::size_t)>(
             detail::socket_send_all{state_, tcp, bytes, flags}, adapted, *tcp);
         return;
@@ -180,26 +191,26 @@ void Socket::start(send_op, Handler&& handler, std::span<const std::byte> bytes,
     std::unique_lock lock(state_->mutex);
     if (state_->closed.load(std::memory_order_relaxed)) {
         lock.unlock();
-        complete_disposed(std::forward<Handler>(handler), 0);
+        complete_closed<Result>(std::forward<Handler>(handler));
         return;
     }
     std::get<boost::asio::ip::udp::socket>(native_).async_send(
         boost::asio::buffer(bytes.data(), bytes.size()), flags,
-        detail::adapt_completion(std::forward<Handler>(handler), detail::socket_transfer_result{state_}));
+        detail::adapt_completion(std::forward<Handler>(handler), Result{state_}));
 }
 
-template <class Handler>
-void Socket::start(receive_op, Handler&& handler, std::span<std::byte> bytes,
-                   boost::asio::socket_base::message_flags flags)
+template <class Result, class Handler>
+void Socket::start_receive(Handler&& handler, std::span<std::byte> bytes,
+                           boost::asio::socket_base::message_flags flags)
 {
     std::unique_lock lock(state_->mutex);
     if (state_->closed.load(std::memory_order_relaxed)) {
         lock.unlock();
-        complete_disposed(std::forward<Handler>(handler), 0);
+        complete_closed<Result>(std::forward<Handler>(handler));
         return;
     }
     const auto buffer = boost::asio::buffer(bytes.data(), bytes.size());
-    auto adapted = detail::adapt_completion(std::forward<Handler>(handler), detail::socket_transfer_result{state_});
+    auto adapted = detail::adapt_completion(std::forward<Handler>(handler), Result{state_});
     if (state_->receive_ended.load(std::memory_order_relaxed)) {
         lock.unlock();
         boost::asio::post(executor_, boost::asio::append(std::move(adapted), boost::asio::error::eof, 0));
@@ -209,6 +220,44 @@ void Socket::start(receive_op, Handler&& handler, std::span<std::byte> bytes,
         tcp->async_receive(buffer, flags, std::move(adapted));
     else
         std::get<boost::asio::ip::udp::socket>(native_).async_receive(buffer, flags, std::move(adapted));
+}
+
+template <class Handler>
+void Socket::start(send_op, Handler&& handler, std::span<const std::byte> bytes,
+                   boost::asio::socket_base::message_flags flags)
+{
+    start_send<detail::socket_transfer_result>(std::forward<Handler>(handler), bytes, flags);
+}
+
+template <class Handler>
+void Socket::start(receive_op, Handler&& handler, std::span<std::byte> bytes,
+                   boost::asio::socket_base::message_flags flags)
+{
+    start_receive<detail::socket_transfer_result>(std::forward<Handler>(handler), bytes, flags);
+}
+
+template <class Handler>
+void Socket::start(asio_send_op, Handler&& handler, std::span<const std::byte> bytes,
+                   boost::asio::socket_base::message_flags flags)
+{
+    start_send<detail::socket_asio_result>(std::forward<Handler>(handler), bytes, flags);
+}
+
+template <class Handler>
+void Socket::start(asio_receive_op, Handler&& handler, std::span<std::byte> bytes,
+                   boost::asio::socket_base::message_flags flags)
+{
+    start_receive<detail::socket_asio_result>(std::forward<Handler>(handler), bytes, flags);
+}
+
+// A transfer started on a closed socket: operation_aborted through Result, so
+// that each face reports it as it reports a Close in flight.
+template <class Result, class Handler>
+void Socket::complete_closed(Handler&& handler)
+{
+    boost::asio::post(executor_, boost::asio::append(detail::adapt_completion(std::forward<Handler>(handler),
+                                                                              Result{state_}),
+                                                     boost::asio::error::operation_aborted, std::size_t(0)));
 }
 
 template <class Handler>
@@ -344,6 +393,25 @@ void Socket::start(connect_op, Handler&& handler, std::string host, int port)
 }
 
 // ---- Faces -------------------------------------------------------------------
+
+template <class MutableBufferSequence, class Token>
+auto Socket::async_receive(const MutableBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
+                           Token&& token)
+{
+    const auto first = detail::first_socket_buffer<boost::asio::mutable_buffer>(buffers);
+    return start_face<void(boost::system::error_code, std::size_t), asio_receive_op>(
+        std::forward<Token>(token), std::span<std::byte>(static_cast<std::byte*>(first.data()), first.size()), flags);
+}
+
+template <class ConstBufferSequence, class Token>
+auto Socket::async_send(const ConstBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
+                        Token&& token)
+{
+    const auto first = detail::first_socket_buffer<boost::asio::const_buffer>(buffers);
+    return start_face<void(boost::system::error_code, std::size_t), asio_send_op>(
+        std::forward<Token>(token), std::span<const std::byte>(static_cast<const std::byte*>(first.data()), first.size()),
+        flags);
+}
 
 template <class Token>
 auto Socket::AcceptAsync(Token&& token)
