@@ -70,6 +70,9 @@ public:
         if (state_.closed.load(std::memory_order_relaxed))
             socket.throw_disposed();
         fd_ = native_handle_of(socket.native_);
+        blocking_ = socket.blocking_;
+        receive_timeout_ = socket.receive_timeout_;
+        send_timeout_ = socket.send_timeout_;
         ++state_.sync_users;
     }
 
@@ -84,6 +87,10 @@ public:
     sync_scope& operator=(const sync_scope&) = delete;
 
     int fd() const noexcept { return fd_; }
+    // The socket's settings when the call began (read under the lock).
+    bool blocking() const noexcept { return blocking_; }
+    int receive_timeout() const noexcept { return receive_timeout_; }
+    int send_timeout() const noexcept { return send_timeout_; }
 
     // Throws what a failed system call means: ObjectDisposedException when
     // Close interrupted it, the SocketException for errno otherwise.
@@ -103,6 +110,9 @@ public:
 private:
     detail::socket_state& state_;
     int fd_ = -1;
+    bool blocking_ = true;
+    int receive_timeout_ = 0;
+    int send_timeout_ = 0;
 };
 
 // ---- Construction ------------------------------------------------------------
@@ -411,7 +421,7 @@ SocketPtr Socket::Accept()
             continue;
         if (error != EAGAIN)
             scope.fail(error);
-        if (!blocking_)
+        if (!scope.blocking())
             throw SocketException(SocketError::WouldBlock);
         wait_for(scope.fd(), POLLIN, 0);
         scope.check_open();
@@ -442,7 +452,7 @@ void Socket::Connect(const EndPoint& remoteEP)
         int error = errno;
         if (error != EINPROGRESS && error != EINTR)
             scope.fail(error);
-        if (!blocking_)
+        if (!scope.blocking())
             throw SocketException(SocketError::WouldBlock);
         wait_for(scope.fd(), POLLOUT, 0);
         scope.check_open();
@@ -575,12 +585,12 @@ int Socket::send_bytes(std::span<const std::byte> bytes, asio::socket_base::mess
         if (error != EAGAIN)
             scope.fail(error);
         // A non-blocking socket reports what it could send; nothing -> WouldBlock.
-        if (!blocking_) {
+        if (!scope.blocking()) {
             if (sent > 0)
                 break;
             throw SocketException(SocketError::WouldBlock);
         }
-        if (!wait_for(scope.fd(), POLLOUT, send_timeout_))
+        if (!wait_for(scope.fd(), POLLOUT, scope.send_timeout()))
             throw SocketException(SocketError::TimedOut);
         scope.check_open();
     } while (sent < bytes.size());
@@ -605,9 +615,9 @@ int Socket::receive_bytes(std::span<std::byte> bytes, asio::socket_base::message
             continue;
         if (error != EAGAIN)
             scope.fail(error);
-        if (!blocking_)
+        if (!scope.blocking())
             throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLIN, receive_timeout_))
+        if (!wait_for(scope.fd(), POLLIN, scope.receive_timeout()))
             throw SocketException(SocketError::TimedOut);
         scope.check_open();
     }
@@ -630,9 +640,9 @@ int Socket::send_to_bytes(std::span<const std::byte> bytes, asio::socket_base::m
             continue;
         if (error != EAGAIN)
             scope.fail(error);
-        if (!blocking_)
+        if (!scope.blocking())
             throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLOUT, send_timeout_))
+        if (!wait_for(scope.fd(), POLLOUT, scope.send_timeout()))
             throw SocketException(SocketError::TimedOut);
         scope.check_open();
     }
@@ -662,9 +672,9 @@ int Socket::receive_from_bytes(std::span<std::byte> bytes, asio::socket_base::me
             continue;
         if (error != EAGAIN)
             scope.fail(error);
-        if (!blocking_)
+        if (!scope.blocking())
             throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLIN, receive_timeout_))
+        if (!wait_for(scope.fd(), POLLIN, scope.receive_timeout()))
             throw SocketException(SocketError::TimedOut);
         scope.check_open();
     }
