@@ -107,6 +107,25 @@ public:
             std::rethrow_exception(detail::socket_disposed());
     }
 
+    // After a system call that failed with error: returns when the call
+    // should be tried again (interrupted, or the descriptor became ready
+    // for events within timeout_ms), throws otherwise: a failure,
+    // WouldBlock for a non-blocking socket, TimedOut, or
+    // ObjectDisposedException when Close came meanwhile.
+    void wait_to_retry(int error, short events, int timeout_ms) const
+    {
+        check_open();
+        if (error == EINTR)
+            return;
+        if (error != EAGAIN)
+            fail(error);
+        if (!blocking_)
+            throw SocketException(SocketError::WouldBlock);
+        if (!wait_for(fd_, events, timeout_ms))
+            throw SocketException(SocketError::TimedOut);
+        check_open();
+    }
+
 private:
     detail::socket_state& state_;
     int fd_ = -1;
@@ -415,16 +434,9 @@ SocketPtr Socket::Accept()
             }
             return std::make_shared<Socket>(adopt_key{}, std::move(peer));
         }
+        // A connection reset while it waited in the backlog is skipped.
         const int error = errno;
-        scope.check_open();
-        if (error == EINTR || error == ECONNABORTED)
-            continue;
-        if (error != EAGAIN)
-            scope.fail(error);
-        if (!scope.blocking())
-            throw SocketException(SocketError::WouldBlock);
-        wait_for(scope.fd(), POLLIN, 0);
-        scope.check_open();
+        scope.wait_to_retry(error == ECONNABORTED ? EINTR : error, POLLIN, 0);
     }
 }
 
@@ -578,21 +590,10 @@ int Socket::send_bytes(std::span<const std::byte> bytes, asio::socket_base::mess
                 break;
             continue;
         }
-        const int error = errno;
-        scope.check_open();
-        if (error == EINTR)
-            continue;
-        if (error != EAGAIN)
-            scope.fail(error);
         // A non-blocking socket reports what it could send; nothing -> WouldBlock.
-        if (!scope.blocking()) {
-            if (sent > 0)
-                break;
-            throw SocketException(SocketError::WouldBlock);
-        }
-        if (!wait_for(scope.fd(), POLLOUT, scope.send_timeout()))
-            throw SocketException(SocketError::TimedOut);
-        scope.check_open();
+        if (errno == EAGAIN && !scope.blocking() && sent > 0)
+            break;
+        scope.wait_to_retry(errno, POLLOUT, scope.send_timeout());
     } while (sent < bytes.size());
     return static_cast<int>(sent);
 }
@@ -609,17 +610,7 @@ int Socket::receive_bytes(std::span<std::byte> bytes, asio::socket_base::message
             scope.check_open();
             return static_cast<int>(n);
         }
-        const int error = errno;
-        scope.check_open();
-        if (error == EINTR)
-            continue;
-        if (error != EAGAIN)
-            scope.fail(error);
-        if (!scope.blocking())
-            throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLIN, scope.receive_timeout()))
-            throw SocketException(SocketError::TimedOut);
-        scope.check_open();
+        scope.wait_to_retry(errno, POLLIN, scope.receive_timeout());
     }
 }
 
@@ -634,17 +625,7 @@ int Socket::send_to_bytes(std::span<const std::byte> bytes, asio::socket_base::m
                                    static_cast<socklen_t>(endpoint.size()));
         if (n >= 0)
             return static_cast<int>(n);
-        const int error = errno;
-        scope.check_open();
-        if (error == EINTR)
-            continue;
-        if (error != EAGAIN)
-            scope.fail(error);
-        if (!scope.blocking())
-            throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLOUT, scope.send_timeout()))
-            throw SocketException(SocketError::TimedOut);
-        scope.check_open();
+        scope.wait_to_retry(errno, POLLOUT, scope.send_timeout());
     }
 }
 
@@ -666,17 +647,7 @@ int Socket::receive_from_bytes(std::span<std::byte> bytes, asio::socket_base::me
             *ip_remote = IPEndPoint(sender);
             return static_cast<int>(n);
         }
-        const int error = errno;
-        scope.check_open();
-        if (error == EINTR)
-            continue;
-        if (error != EAGAIN)
-            scope.fail(error);
-        if (!scope.blocking())
-            throw SocketException(SocketError::WouldBlock);
-        if (!wait_for(scope.fd(), POLLIN, scope.receive_timeout()))
-            throw SocketException(SocketError::TimedOut);
-        scope.check_open();
+        scope.wait_to_retry(errno, POLLIN, scope.receive_timeout());
     }
 }
 
@@ -949,36 +920,40 @@ void Socket::SendBufferSize(int value)
     SetSocketOption(SocketOptionLevel::Socket, SocketOptionName::SendBuffer, value);
 }
 
-int Socket::ReceiveTimeout() const
+int Socket::read_setting(const int& setting) const
 {
     ensure_open();
     std::lock_guard lock(state_->mutex);
-    return receive_timeout_;
+    return setting;
+}
+
+void Socket::write_timeout(int& setting, int value)
+{
+    if (value < -1)
+        throw ArgumentOutOfRangeException("value", "The time-out must be -1 or more.");
+    ensure_open();
+    std::lock_guard lock(state_->mutex);
+    setting = value == -1 ? 0 : value;
+}
+
+int Socket::ReceiveTimeout() const
+{
+    return read_setting(receive_timeout_);
 }
 
 void Socket::ReceiveTimeout(int value)
 {
-    if (value < -1)
-        throw ArgumentOutOfRangeException("value", "The time-out must be -1 or more.");
-    ensure_open();
-    std::lock_guard lock(state_->mutex);
-    receive_timeout_ = value == -1 ? 0 : value;
+    write_timeout(receive_timeout_, value);
 }
 
 int Socket::SendTimeout() const
 {
-    ensure_open();
-    std::lock_guard lock(state_->mutex);
-    return send_timeout_;
+    return read_setting(send_timeout_);
 }
 
 void Socket::SendTimeout(int value)
 {
-    if (value < -1)
-        throw ArgumentOutOfRangeException("value", "The time-out must be -1 or more.");
-    ensure_open();
-    std::lock_guard lock(state_->mutex);
-    send_timeout_ = value == -1 ? 0 : value;
+    write_timeout(send_timeout_, value);
 }
 
 bool Socket::DualMode() const

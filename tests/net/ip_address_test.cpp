@@ -23,20 +23,6 @@ namespace asio = boost::asio;
 
 BOOST_TEST_GLOBAL_FIXTURE(net_baseline);
 
-namespace {
-
-SocketError socket_error_of_call(auto&& f)
-{
-    try {
-        f();
-    } catch (const SocketException& e) {
-        return e.SocketErrorCode();
-    }
-    return SocketError::Success;
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(ip_address)
 
 BOOST_AUTO_TEST_CASE(Parse_reads_IPv4_and_IPv6_text_and_ToString_writes_it_back)

@@ -6,6 +6,7 @@
 #include "support/descriptor_count.hpp"
 #include "support/waiting.hpp"
 
+#include <dotasync/core/exceptions.hpp>
 #include <dotasync/net/dns.hpp>
 #include <dotasync/net/socket.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -13,8 +14,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <cstdint>
 #include <future>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace dotasync_test {
 
@@ -51,6 +55,29 @@ inline std::pair<dotasync::SocketPtr, dotasync::SocketPtr> connected_pair()
     auto accepted = listener->AcceptAsync(boost::asio::use_future);
     client->Connect(*listener->LocalEndPoint());
     return {client, get_within(accepted)};
+}
+
+inline std::vector<std::uint8_t> bytes_of(const std::string& s)
+{
+    return {s.begin(), s.end()};
+}
+
+// The first n bytes of v, as text.
+inline std::string text_of(const std::vector<std::uint8_t>& v, int n)
+{
+    return std::string(v.begin(), v.begin() + n);
+}
+
+// The SocketError of the SocketException f throws; Success when it returns.
+template <class F>
+dotasync::SocketError socket_error_of_call(F&& f)
+{
+    try {
+        f();
+    } catch (const dotasync::SocketException& e) {
+        return e.SocketErrorCode();
+    }
+    return dotasync::SocketError::Success;
 }
 
 inline bool has_ipv6_loopback()

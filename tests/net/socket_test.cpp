@@ -33,16 +33,6 @@ BOOST_TEST_GLOBAL_FIXTURE(net_baseline);
 
 namespace {
 
-std::vector<std::uint8_t> bytes_of(const std::string& s)
-{
-    return {s.begin(), s.end()};
-}
-
-std::string text_of(const std::vector<std::uint8_t>& v, int n)
-{
-    return std::string(v.begin(), v.begin() + n);
-}
-
 SocketPtr tcp_socket(AddressFamily family = AddressFamily::InterNetwork)
 {
     return std::make_shared<Socket>(family, SocketType::Stream, ProtocolType::Tcp);
@@ -51,16 +41,6 @@ SocketPtr tcp_socket(AddressFamily family = AddressFamily::InterNetwork)
 SocketPtr udp_socket(AddressFamily family = AddressFamily::InterNetwork)
 {
     return std::make_shared<Socket>(family, SocketType::Dgram, ProtocolType::Udp);
-}
-
-SocketError socket_error_of_call(auto&& f)
-{
-    try {
-        f();
-    } catch (const SocketException& e) {
-        return e.SocketErrorCode();
-    }
-    return SocketError::Success;
 }
 
 } // namespace

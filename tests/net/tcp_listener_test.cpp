@@ -29,11 +29,6 @@ BOOST_TEST_GLOBAL_FIXTURE(net_baseline);
 
 namespace {
 
-std::vector<std::uint8_t> bytes_of(const std::string& s)
-{
-    return {s.begin(), s.end()};
-}
-
 // The classic .NET asynchronous server socket shape: BeginAcceptTcpClient,
 // then per connection BeginRead until "<EOF>", then BeginWrite of everything
 // read. Each connection echoes every message it gets.

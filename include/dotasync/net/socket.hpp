@@ -401,6 +401,8 @@ private:
                       const IPEndPoint& remote);
     int receive_from_bytes(std::span<std::byte> bytes, boost::asio::socket_base::message_flags flags,
                            EndPoint& remote);
+    int read_setting(const int& setting) const;
+    void write_timeout(int& setting, int value);
     IAsyncResultPtr begin_connect(IPEndPoint remote, AsyncCallback callback, std::any state);
 
     executor_type executor_;

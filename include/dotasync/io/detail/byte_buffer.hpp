@@ -5,6 +5,8 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include <boost/asio/buffer.hpp>
+
 #include <cstddef>
 #include <limits>
 #include <ranges>
@@ -67,6 +69,20 @@ auto whole_bytes(B&& buffer)
     if (size > static_cast<std::size_t>(std::numeric_limits<int>::max()))
         throw ArgumentOutOfRangeException("buffer", "A single operation can transfer at most 2 GiB - 1 bytes.");
     return checked_bytes(std::forward<B>(buffer), 0, static_cast<int>(size));
+}
+
+// The first non-empty buffer of an Asio buffer sequence (an empty one when
+// there is none): what a stream's async_read_some and a socket's
+// async_receive transfer.
+template <class Buffer, class Sequence>
+Buffer first_buffer(const Sequence& buffers)
+{
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+        Buffer b(*it);
+        if (b.size() != 0)
+            return b;
+    }
+    return Buffer();
 }
 
 } // namespace dotasync::detail

@@ -78,17 +78,6 @@ private:
     Result result_;
 };
 
-template <class Buffer, class Sequence>
-Buffer first_buffer(const Sequence& buffers)
-{
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-        Buffer b(*it);
-        if (b.size() != 0)
-            return b;
-    }
-    return Buffer();
-}
-
 } // namespace detail
 
 // The one initiation of each direction. Every face hands it the caller's

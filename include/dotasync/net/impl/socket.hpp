@@ -28,17 +28,6 @@ inline constexpr char socket_receive_method = 0;
 inline constexpr char socket_send_to_method = 0;
 inline constexpr char socket_receive_from_method = 0;
 
-template <class Buffer, class Sequence>
-Buffer first_socket_buffer(const Sequence& buffers)
-{
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
-        Buffer b(*it);
-        if (b.size() != 0)
-            return b;
-    }
-    return Buffer();
-}
-
 // A stream send: every byte, one async_send after another, each started under
 // the socket's lock so that a Close in another thread cannot run in the
 // middle of one.
@@ -398,7 +387,7 @@ template <class MutableBufferSequence, class Token>
 auto Socket::async_receive(const MutableBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
                            Token&& token)
 {
-    const auto first = detail::first_socket_buffer<boost::asio::mutable_buffer>(buffers);
+    const auto first = detail::first_buffer<boost::asio::mutable_buffer>(buffers);
     return start_face<void(boost::system::error_code, std::size_t), asio_receive_op>(
         std::forward<Token>(token), std::span<std::byte>(static_cast<std::byte*>(first.data()), first.size()), flags);
 }
@@ -407,7 +396,7 @@ template <class ConstBufferSequence, class Token>
 auto Socket::async_send(const ConstBufferSequence& buffers, boost::asio::socket_base::message_flags flags,
                         Token&& token)
 {
-    const auto first = detail::first_socket_buffer<boost::asio::const_buffer>(buffers);
+    const auto first = detail::first_buffer<boost::asio::const_buffer>(buffers);
     return start_face<void(boost::system::error_code, std::size_t), asio_send_op>(
         std::forward<Token>(token), std::span<const std::byte>(static_cast<const std::byte*>(first.data()), first.size()),
         flags);
