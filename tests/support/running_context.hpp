@@ -6,13 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include <dotasync/threading/thread_pool.hpp>
-
-#include <chrono>
-#include <condition_variable>
 #include <future>
-#include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -27,7 +21,6 @@ public:
     }
     ~running_context()
     {
-        let_runtime_threads_leave();
         work_.reset();
         io_.stop();
         for (auto& t : threads_)
@@ -50,33 +43,6 @@ public:
     }
 
 private:
-    // A default-runtime thread that has just posted a completion to this
-    // context (an EAP delivery, a Task continuation) may still be inside
-    // Asio's post, signalling the scheduler's condition variable, when the
-    // test has already seen the completion. Destroying the context then is a
-    // race. Every runtime thread running one task of ours proves each has
-    // left what it was doing; a runtime blocked by the test itself is waited
-    // for no longer than the generous time-out.
-    static void let_runtime_threads_leave()
-    {
-        struct gate {
-            std::mutex mutex;
-            std::condition_variable arrived;
-            int waiting = 0;
-        };
-        const int threads = dotasync::ThreadPool::ThreadCount();
-        auto g = std::make_shared<gate>();
-        for (int i = 0; i < threads; ++i)
-            boost::asio::post(dotasync::ThreadPool::Executor(), [g, threads] {
-                std::unique_lock lock(g->mutex);
-                ++g->waiting;
-                g->arrived.notify_all();
-                g->arrived.wait_for(lock, std::chrono::seconds(10), [&] { return g->waiting >= threads; });
-            });
-        std::unique_lock lock(g->mutex);
-        g->arrived.wait_for(lock, std::chrono::seconds(10), [&] { return g->waiting >= threads; });
-    }
-
     boost::asio::io_context io_;
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     std::vector<std::thread> threads_;
