@@ -181,11 +181,41 @@ enum class Job { Import, Export };
 
 } // namespace
 
+// A running_context whose destruction first waits for every default-runtime
+// thread to run one task: a runtime thread that has just posted a completion
+// here (the Doubler's timers run on the runtime) may still be inside Asio's
+// post when the test has seen that completion, and destroying the context
+// under it is a race.
+struct quiet_running_context : running_context {
+    using running_context::running_context;
+
+    ~quiet_running_context()
+    {
+        struct gate {
+            std::mutex mutex;
+            std::condition_variable arrived;
+            int waiting = 0;
+        };
+        const int threads = ThreadPool::ThreadCount();
+        auto g = std::make_shared<gate>();
+        const auto all_arrived = [g, threads] { return g->waiting >= threads; };
+        for (int i = 0; i < threads; ++i)
+            asio::post(ThreadPool::Executor(), [g, all_arrived] {
+                std::unique_lock lock(g->mutex);
+                ++g->waiting;
+                g->arrived.notify_all();
+                g->arrived.wait_for(lock, generous, all_arrived);
+            });
+        std::unique_lock lock(g->mutex);
+        g->arrived.wait_for(lock, generous, all_arrived);
+    }
+};
+
 BOOST_AUTO_TEST_SUITE(context_capture)
 
 BOOST_AUTO_TEST_CASE(An_operation_started_on_strand_A_completes_on_strand_A_with_Current_equal_to_A)
 {
-    running_context runner(2);
+    quiet_running_context runner(2);
     auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     Doubler doubler; // its timers run on the default runtime
     collector sink;
@@ -452,7 +482,7 @@ asio::awaitable<int> sleepy(std::chrono::milliseconds delay)
 
 BOOST_AUTO_TEST_CASE(A_coroutine_can_be_canceled_through_CancelAsync)
 {
-    running_context runner(1);
+    quiet_running_context runner(1);
     eap_operations operations;
     collector sink;
     auto on_completed = [&sink](AsyncCompletedEventArgs done, int value) {
@@ -509,7 +539,7 @@ asio::awaitable<int> failing()
 
 BOOST_AUTO_TEST_CASE(An_exception_ptr_channel_arrives_unchanged_in_Error)
 {
-    running_context runner(1);
+    quiet_running_context runner(1);
     std::promise<std::exception_ptr> error;
     asio::co_spawn(runner.io(), failing(),
                    eap(1, [&](AsyncCompletedEventArgs done, int) { error.set_value(done.Error()); }));
@@ -589,7 +619,7 @@ BOOST_AUTO_TEST_SUITE(lifetime)
 
 BOOST_AUTO_TEST_CASE(An_untracked_operation_completes_through_its_AsyncOperation)
 {
-    running_context runner(1);
+    quiet_running_context runner(1);
     auto a = std::make_shared<StrandSynchronizationContext>(runner.io().get_executor());
     std::promise<bool> on_a;
     asio::post(a->get_executor(), [&] {
