@@ -187,6 +187,10 @@ void Dns::start_addresses(asio::any_completion_handler<addresses_signature> hand
     }
     auto op = std::make_shared<lookup<addresses_signature>>(std::move(handler));
     op->watch(cancellationToken);
+    // A token canceled before the call has completed the handler already;
+    // starting the lookup anyway would only leave it running unobserved.
+    if (cancellationToken.IsCancellationRequested())
+        return;
     const auto host = lookup_name(hostName);
     op->resolver.async_resolve(host, "", [op, host](boost::system::error_code ec, tcp::resolver::results_type results) {
         auto failure = dns_failure(ec, host);
@@ -200,6 +204,10 @@ void Dns::start_entry(asio::any_completion_handler<entry_signature> handler, con
     check_name(hostName);
     auto op = std::make_shared<lookup<entry_signature>>(std::move(handler));
     op->watch(cancellationToken);
+    // A token canceled before the call has completed the handler already;
+    // starting the lookup anyway would only leave it running unobserved.
+    if (cancellationToken.IsCancellationRequested())
+        return;
     IPAddress address;
     if (IPAddress::TryParse(hostName, address)) {
         op->resolver.async_resolve(tcp::endpoint(address.native(), 0),

@@ -100,5 +100,7 @@ inline bool has_ipv6_loopback()
     BOOST_AUTO_TEST_CASE(zz_no_descriptor_is_left_open)                                                            \
     {                                                                                                              \
         BOOST_TEST_REQUIRE(dotasync_test::descriptor_baseline() >= 0);                                             \
-        BOOST_TEST(dotasync_test::open_descriptors() == dotasync_test::descriptor_baseline());                     \
+        const int settled = dotasync_test::settled_descriptors();                                                  \
+        BOOST_TEST(settled == dotasync_test::descriptor_baseline(), "open descriptors:\n"                          \
+                                                                        << dotasync_test::describe_descriptors());  \
     }
