@@ -47,9 +47,11 @@
 #include <dotasync/net/linger_option.hpp>
 #include <dotasync/net/network_stream.hpp>
 #include <dotasync/net/socket.hpp>
+#include <dotasync/net/socket_async_event_args.hpp>
 #include <dotasync/net/socket_enums.hpp>
 #include <dotasync/net/socket_error.hpp>
 #include <dotasync/net/tcp_client.hpp>
 #include <dotasync/net/tcp_listener.hpp>
+#include <dotasync/net/udp_client.hpp>
 
 #endif

@@ -734,6 +734,11 @@ std::optional<IPEndPoint> Socket::LocalEndPoint() const
     return local_end_point_locked();
 }
 
+int Socket::native_handle_locked() const
+{
+    return native_handle_of(native_);
+}
+
 // A socket is bound once it has a port: Bind, Connect, Listen and a first
 // SendTo all give it one, and the kernel never gives port 0.
 std::optional<IPEndPoint> Socket::local_end_point_locked() const

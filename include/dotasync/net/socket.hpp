@@ -91,6 +91,7 @@
 namespace dotasync {
 
 class Socket;
+class SocketAsyncEventArgs;
 using SocketPtr = std::shared_ptr<Socket>;
 
 struct SocketReceiveFromResult {
@@ -225,6 +226,18 @@ public:
     template <detail::mutable_byte_range B, class Token>
     auto ReceiveFromAsync(B&& buffer, SocketFlags socketFlags, const EndPoint& remoteEP,
                           CancellationToken cancellationToken, Token&& token);
+
+    // ---- SocketAsyncEventArgs (socket_async_event_args.hpp) --------------
+    // Each returns false when the operation completed inside the call (then
+    // Completed is not raised) and true when Completed will be raised.
+    // Arguments and the socket's state are checked as by the other faces and
+    // thrown; the object already in use -> InvalidOperationException.
+    bool AcceptAsync(SocketAsyncEventArgs& e);
+    bool ConnectAsync(SocketAsyncEventArgs& e);
+    bool SendAsync(SocketAsyncEventArgs& e);
+    bool ReceiveAsync(SocketAsyncEventArgs& e);
+    bool SendToAsync(SocketAsyncEventArgs& e);
+    bool ReceiveFromAsync(SocketAsyncEventArgs& e);
 
     // ---- Ending ---------------------------------------------------------
     void Shutdown(SocketShutdown how);
@@ -392,6 +405,7 @@ private:
     void reopen(boost::system::error_code& ec);
     void check_can_transfer(bool datagram, bool receive_from) const;
     std::optional<IPEndPoint> local_end_point_locked() const;
+    int native_handle_locked() const;
     void connected_by(const boost::system::error_code& ec) noexcept;
     SocketPtr accepted(boost::asio::ip::tcp::socket&& peer) const;
 
