@@ -8,23 +8,21 @@
 //                                        loads both of its endpoints, stops it
 #include <dotasync/dotasync.hpp>
 
+#include "../support/server_process.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
+#include <chrono>
 #include <cstdlib>
 #include <future>
 #include <iostream>
-#include <spawn.h>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 using namespace dotasync;
@@ -119,38 +117,6 @@ bool load(const options& o, const std::string& label)
     return total.lost == 0 && total.corrupted == 0;
 }
 
-// Starts the server with its output on a pipe and reads its two ports.
-pid_t start_server(const std::string& path, int& apm_port, int& native_port, FILE*& out)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    std::vector<std::string> args = {path, "--seconds", "120"};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, path.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        return -1;
-    }
-    out = fdopen(fds[0], "r");
-    char line[128];
-    while ((apm_port == 0 || native_port == 0) && std::fgets(line, sizeof line, out)) {
-        std::sscanf(line, "apm port %d", &apm_port);
-        std::sscanf(line, "native port %d", &native_port);
-    }
-    return pid;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
@@ -177,24 +143,17 @@ int main(int argc, char** argv)
         return load(o, "port " + std::to_string(o.port)) ? 0 : 1;
     }
 
-    int apm_port = 0;
-    int native_port = 0;
-    FILE* server_out = nullptr;
-    const pid_t pid = start_server(o.server, apm_port, native_port, server_out);
-    if (pid <= 0 || apm_port == 0 || native_port == 0) {
+    sample::server_process server(o.server, {"--seconds", "120"}, {"apm", "native"});
+    if (!server.started() || server.port("apm") == 0 || server.port("native") == 0) {
         std::cerr << "the server " << o.server << " did not start\n";
         return 1;
     }
     options apm = o;
-    apm.port = apm_port;
+    apm.port = server.port("apm");
     options native = o;
-    native.port = native_port;
+    native.port = server.port("native");
     const bool ok = load(apm, "APM") && load(native, "native");
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    std::fclose(server_out);
-    const bool stopped = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    const bool stopped = server.stop();
     std::cout << (stopped ? "server stopped" : "server did not stop cleanly") << std::endl;
     return ok && stopped ? 0 : 1;
 }
