@@ -11,6 +11,12 @@
 //     StrandSynchronizationContext, against a handler bound to a strand.
 //   mem_cancellation_registration/dotasync: CancellationToken::Register with
 //     a callback that fits std::function's small buffer.
+//   mem_idle_connection/{dotasync,raw}: an accepted loopback connection made
+//     a Socket (Socket::Adopt) with a pending BeginReceive whose state is the
+//     socket, against the tcp::socket moved into a shared_ptr with a pending
+//     async_read_some whose handler holds it. The connections and their
+//     receive buffers exist beforehand; both sides count the object that
+//     keeps the connection and its pending receive.
 //
 // Heap allocations per completed operation, after a warm-up that fills
 // Asio's per-thread recycling caches, on one thread:
@@ -35,6 +41,7 @@
 #include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/eap/eap.hpp>
+#include <dotasync/net/socket.hpp>
 #include <dotasync/tap/task.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
@@ -47,6 +54,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -323,6 +331,77 @@ void allocs_eap_strand_raw(benchmark::State& state)
     });
 }
 
+// Idle connections: loopback pairs whose server ends are handed to a
+// scenario, and whose client ends stay open so that nothing arrives.
+constexpr int idle_connections = 200;
+constexpr std::size_t idle_buffer = 4096;
+
+struct loopback_pairs {
+    explicit loopback_pairs(asio::io_context& io)
+    {
+        using asio::ip::tcp;
+        tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
+        for (int i = 0; i < idle_connections; ++i) {
+            clients.emplace_back(io).connect(acceptor.local_endpoint());
+            servers.push_back(acceptor.accept());
+            buffers.emplace_back(idle_buffer);
+        }
+    }
+
+    std::vector<asio::ip::tcp::socket> clients;
+    std::vector<asio::ip::tcp::socket> servers;
+    std::vector<std::vector<std::uint8_t>> buffers;
+};
+
+void mem_idle_connection_dotasync(benchmark::State& state)
+{
+    for (auto _ : state) {
+        asio::io_context io;
+        loopback_pairs pairs(io);
+        std::vector<dotasync::SocketPtr> sockets;
+        sockets.reserve(idle_connections);
+        heap_scope scope;
+        for (int i = 0; i < idle_connections; ++i) {
+            auto socket = dotasync::Socket::Adopt(std::move(pairs.servers[static_cast<std::size_t>(i)]));
+            socket->BeginReceive(pairs.buffers[static_cast<std::size_t>(i)], 0, static_cast<int>(idle_buffer),
+                                 dotasync::SocketFlags::None,
+                                 [](const dotasync::IAsyncResultPtr& ar) {
+                                     try {
+                                         std::any_cast<dotasync::SocketPtr>(ar->AsyncState())->EndReceive(ar);
+                                     } catch (const dotasync::ObjectDisposedException&) {
+                                     }
+                                 },
+                                 socket);
+            sockets.push_back(std::move(socket));
+        }
+        report(state, scope.taken(), idle_connections);
+        for (auto& socket : sockets)
+            socket->Close();
+        io.run();
+    }
+}
+
+void mem_idle_connection_raw(benchmark::State& state)
+{
+    for (auto _ : state) {
+        asio::io_context io;
+        loopback_pairs pairs(io);
+        std::vector<std::shared_ptr<asio::ip::tcp::socket>> sockets;
+        sockets.reserve(idle_connections);
+        heap_scope scope;
+        for (int i = 0; i < idle_connections; ++i) {
+            auto socket = std::make_shared<asio::ip::tcp::socket>(std::move(pairs.servers[static_cast<std::size_t>(i)]));
+            socket->async_read_some(asio::buffer(pairs.buffers[static_cast<std::size_t>(i)]),
+                                    [socket](boost::system::error_code, std::size_t) {});
+            sockets.push_back(std::move(socket));
+        }
+        report(state, scope.taken(), idle_connections);
+        for (auto& socket : sockets)
+            socket->close();
+        io.run();
+    }
+}
+
 } // namespace
 
 // Counts do not vary between runs, so each benchmark runs once.
@@ -333,6 +412,8 @@ COUNTED(mem_apm_timer_raw, "mem_apm_timer/raw");
 COUNTED(mem_eap_timer_dotasync, "mem_eap_timer/dotasync");
 COUNTED(mem_eap_timer_raw, "mem_eap_timer/raw");
 COUNTED(mem_cancellation_registration, "mem_cancellation_registration/dotasync");
+COUNTED(mem_idle_connection_dotasync, "mem_idle_connection/dotasync");
+COUNTED(mem_idle_connection_raw, "mem_idle_connection/raw");
 COUNTED(allocs_apm_immediate_dotasync, "allocs_apm_immediate/dotasync");
 COUNTED(allocs_apm_immediate_raw, "allocs_apm_immediate/raw");
 COUNTED(allocs_delegate_dotasync, "allocs_delegate/dotasync");

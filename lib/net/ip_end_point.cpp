@@ -47,9 +47,18 @@ void IPEndPoint::Port(int value)
 
 std::string IPEndPoint::ToString() const
 {
-    if (address_.AddressFamily() == AddressFamily::InterNetworkV6)
-        return "[" + address_.ToString() + "]:" + std::to_string(port_);
-    return address_.ToString() + ":" + std::to_string(port_);
+    // Appended piece by piece: g++ 12 at -O3 warns (-Wrestrict, a false
+    // positive) about "[" + std::string.
+    const bool v6 = address_.AddressFamily() == AddressFamily::InterNetworkV6;
+    std::string text;
+    if (v6)
+        text += '[';
+    text += address_.ToString();
+    if (v6)
+        text += ']';
+    text += ':';
+    text += std::to_string(port_);
+    return text;
 }
 
 bool IPEndPoint::TryParse(std::string_view s, IPEndPoint& result)

@@ -60,6 +60,7 @@ public:
     }
 
     bool started() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
     // The port the server printed for name, 0 if none.
     int port(const std::string& name) const
     {
@@ -67,7 +68,8 @@ public:
         return it == ports_.end() ? 0 : it->second;
     }
 
-    // SIGTERM, then waits; true when the server exited with status 0.
+    // SIGTERM, then waits; true when the server exited with status 0 (a
+    // server that does not handle SIGTERM ends by it, which is false).
     bool stop()
     {
         if (pid_ <= 0)
