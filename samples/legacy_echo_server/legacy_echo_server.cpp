@@ -13,6 +13,8 @@
 // ports); stops on Ctrl+C, SIGTERM, or after N seconds.
 #include <dotasync/dotasync.hpp>
 
+#include "../support/options.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -221,22 +223,14 @@ private:
     std::vector<std::weak_ptr<asio::ip::tcp::socket>> sockets_;
 };
 
-int int_option(int argc, char** argv, const std::string& name, int fallback)
-{
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name)
-            return std::atoi(argv[i + 1]);
-    return fallback;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int apm_port = int_option(argc, argv, "--apm-port", 0);
-    const int native_port = int_option(argc, argv, "--native-port", 0);
-    const int threads = int_option(argc, argv, "--threads", 2);
-    const int seconds = int_option(argc, argv, "--seconds", 0);
+    const int apm_port = sample::int_option(argc, argv, "--apm-port", 0);
+    const int native_port = sample::int_option(argc, argv, "--native-port", 0);
+    const int threads = sample::int_option(argc, argv, "--threads", 2);
+    const int seconds = sample::int_option(argc, argv, "--seconds", 0);
 
     asio::io_context io;
 

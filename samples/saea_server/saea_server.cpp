@@ -11,6 +11,8 @@
 // Usage: saea_server [--clients N] [--messages M]
 #include <dotasync/dotasync.hpp>
 
+#include "../support/options.hpp"
+
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
@@ -287,20 +289,12 @@ bool run_client(const IPEndPoint& server, int id, int messages)
     }
 }
 
-int int_option(int argc, char** argv, const std::string& name, int fallback)
-{
-    for (int i = 1; i + 1 < argc; ++i)
-        if (argv[i] == name)
-            return std::atoi(argv[i + 1]);
-    return fallback;
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
-    const int clients = int_option(argc, argv, "--clients", 8);
-    const int messages = int_option(argc, argv, "--messages", 100);
+    const int clients = sample::int_option(argc, argv, "--clients", 8);
+    const int messages = sample::int_option(argc, argv, "--messages", 100);
 
     Server server(/*numConnections*/ 16, /*receiveBufferSize*/ 1024);
     server.Init();

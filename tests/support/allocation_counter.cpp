@@ -96,6 +96,25 @@ void operator delete(void* p, std::size_t) noexcept
     std::free(p);
 }
 
+// The nothrow forms (Asio's any_completion_executor uses one) must come from
+// the same malloc as the delete above frees with: AddressSanitizer reports
+// its own operator new paired with free as a mismatch.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept
+{
+    ++dotasync_test::allocations_on_this_thread();
+    void* p = std::malloc(size == 0 ? 1 : size);
+    if (p != nullptr)
+        dotasync_test::live_blocks.fetch_add(1, std::memory_order_relaxed);
+    return p;
+}
+
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+    if (p != nullptr)
+        dotasync_test::live_blocks.fetch_sub(1, std::memory_order_relaxed);
+    std::free(p);
+}
+
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 
 // glibc's own entry points, which the replacements below forward to.
