@@ -101,6 +101,8 @@ inline bool has_ipv6_loopback()
     {                                                                                                              \
         BOOST_TEST_REQUIRE(dotasync_test::descriptor_baseline() >= 0);                                             \
         const int settled = dotasync_test::settled_descriptors();                                                  \
+        BOOST_TEST_MESSAGE("open descriptors: " << dotasync_test::descriptor_baseline() << " after warming up, "   \
+                                                << settled << " at the end");                                      \
         BOOST_TEST(settled == dotasync_test::descriptor_baseline(), "open descriptors:\n"                          \
                                                                         << dotasync_test::describe_descriptors());  \
     }
