@@ -1,6 +1,7 @@
 #include <dotasync/io/stream.hpp>
 
 #include <dotasync/core/detail/check_executor.hpp>
+#include <dotasync/core/error_mapping.hpp>
 
 #include <boost/asio/error.hpp>
 
@@ -8,12 +9,30 @@
 
 namespace dotasync {
 
-Stream::Stream(executor_type executor, std::string name)
-    : executor_(std::move(executor)), name_(std::make_shared<const std::string>(std::move(name)))
+Stream::Stream(executor_type executor, std::string name) : Stream(std::move(executor), std::move(name), nullptr) {}
+
+Stream::Stream(executor_type executor, std::string name, failure_mapper map_failure)
+    : executor_(std::move(executor)),
+      name_(std::make_shared<const detail::stream_identity>(detail::stream_identity{std::move(name), map_failure}))
 {
     // Before a derived constructor opens anything.
     detail::check_executor(executor_);
 }
+
+namespace detail {
+
+std::exception_ptr stream_identity::failure_of(const boost::system::error_code& ec, bool write) const
+{
+    if (!ec)
+        return {};
+    // Cancellation and a closed stream keep Stream's exceptions.
+    if (map_failure == nullptr || ec == boost::asio::error::operation_aborted ||
+        ec == boost::asio::error::bad_descriptor)
+        return exception_from_error(ec, name);
+    return map_failure(ec, name, write);
+}
+
+} // namespace detail
 
 Stream::~Stream() = default;
 

@@ -25,10 +25,37 @@ auto completing(io_completion& completion)
         slot, [c = std::move(completion)](boost::system::error_code ec, std::size_t n) mutable { c.complete(ec, n); });
 }
 
+std::string transport_failure_message(bool write, const std::string& reason)
+{
+    return std::string(write ? "Unable to write data to the transport connection: "
+                             : "Unable to read data from the transport connection: ") +
+           reason + ".";
+}
+
+// As .NET's NetworkStream: a network failure of a read or a write is an
+// IOException whose InnerException is the SocketException.
+std::exception_ptr transport_failure(const boost::system::error_code& ec, const std::string&, bool write)
+{
+    const std::error_code code = ec;
+    auto inner = std::make_exception_ptr(SocketException(code));
+    return std::make_exception_ptr(IOException(transport_failure_message(write, ec.message()), code, inner));
+}
+
+template <class Transfer>
+auto wrapping_socket_failures(bool write, Transfer transfer)
+{
+    try {
+        return transfer();
+    } catch (const SocketException& e) {
+        throw IOException(transport_failure_message(write, e.what()), e.ErrorCode(), std::current_exception());
+    }
+}
+
 } // namespace
 
 NetworkStream::NetworkStream(SocketPtr socket, bool ownsSocket)
-    : Stream(executor_of(socket), "NetworkStream"), socket_(std::move(socket)), owns_socket_(ownsSocket)
+    : Stream(executor_of(socket), "NetworkStream", &transport_failure), socket_(std::move(socket)),
+      owns_socket_(ownsSocket)
 {
     if (socket_->SocketType() != dotasync::SocketType::Stream)
         throw IOException("The operation is not allowed on non-stream oriented sockets.");
@@ -104,12 +131,12 @@ void NetworkStream::WriteTimeout(int value)
 
 int NetworkStream::read_bytes(std::span<std::byte> buffer)
 {
-    return socket_->Receive(buffer);
+    return wrapping_socket_failures(false, [&] { return socket_->Receive(buffer); });
 }
 
 void NetworkStream::write_bytes(std::span<const std::byte> buffer)
 {
-    socket_->Send(buffer);
+    wrapping_socket_failures(true, [&] { socket_->Send(buffer); });
 }
 
 void NetworkStream::start_read_some(std::span<std::byte> buffer, io_completion completion)

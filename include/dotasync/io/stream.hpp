@@ -93,6 +93,25 @@
 
 namespace dotasync {
 
+namespace detail {
+
+// What the .NET faces keep of a stream to report its failures: the name they
+// carry, and the stream's translation of a read's or a write's failure.
+struct stream_identity {
+    // The .NET exception for a read's or a write's failure ec, given the
+    // stream's name.
+    using failure_mapper = std::exception_ptr (*)(const boost::system::error_code& ec, const std::string& name,
+                                                  bool write);
+
+    std::string name;
+    failure_mapper map_failure = nullptr;
+
+    // The .NET exception for ec (null for success), as the stream reports it.
+    std::exception_ptr failure_of(const boost::system::error_code& ec, bool write) const;
+};
+
+} // namespace detail
+
 enum class SeekOrigin { Begin, Current, End };
 
 class Stream {
@@ -232,6 +251,15 @@ protected:
     // name is what error messages and ObjectDisposedException name: the path
     // for a FileStream. An empty executor -> ArgumentNullException.
     Stream(executor_type executor, std::string name);
+    // As above, for a stream whose failures are not the file system's: the
+    // asynchronous faces report a read's or a write's failure ec as
+    // map_failure(ec, name, write) returns it (cancellation and a closed
+    // stream are reported before it is asked). .NET's NetworkStream reports
+    // a network failure as an IOException around a SocketException this way;
+    // a stream with its own read_bytes/write_bytes reports those failures
+    // itself.
+    using failure_mapper = detail::stream_identity::failure_mapper;
+    Stream(executor_type executor, std::string name, failure_mapper map_failure);
 
     // ---- What a stream implements (see "Writing a stream" above) --------
     virtual bool is_closed() const noexcept = 0;
@@ -254,7 +282,7 @@ protected:
     // streams write out or drop their buffer here.
     virtual void prepare_async(bool /*write*/) {}
 
-    const std::string& name() const noexcept { return *name_; }
+    const std::string& name() const noexcept { return name_->name; }
 
     void ensure_open() const;
     void ensure_readable() const;
@@ -303,7 +331,7 @@ private:
     boost::system::error_code prepare_asio_operation(bool write) noexcept;
 
     executor_type executor_;
-    std::shared_ptr<const std::string> name_;
+    std::shared_ptr<const detail::stream_identity> name_;
 };
 
 } // namespace dotasync

@@ -9,8 +9,9 @@
 // read and write being one receive or send of the socket; Stream's rules for
 // arguments, cancellation and Close hold. A read returns 0 once the peer has
 // shut the connection down; a write sends every byte. Length, Position,
-// Seek and SetLength throw NotSupportedException. A network failure is the
-// socket's SocketException.
+// Seek and SetLength throw NotSupportedException. A network failure is, as
+// in .NET, an IOException ("Unable to read data from the transport
+// connection: ...") whose InnerException is the socket's SocketException.
 //
 // Close closes the socket too when the stream owns it (ownsSocket, and
 // always for TcpClient::GetStream()); otherwise the socket stays open.

@@ -32,24 +32,25 @@ inline constexpr char stream_write_method = 0;
 // bytes.
 template <class Count>
 struct dotnet_transfer_result {
-    std::shared_ptr<const std::string> name;
+    std::shared_ptr<const stream_identity> stream;
+    bool write = false;
 
     template <class Handler>
     void operator()(Handler handler, boost::system::error_code ec, std::size_t n) const
     {
         if (ec == boost::asio::error::eof)
             ec = {};
-        std::move(handler)(exception_from_error(ec, *name), static_cast<Count>(n));
+        std::move(handler)(stream->failure_of(ec, write), static_cast<Count>(n));
     }
 };
 
 struct dotnet_write_result {
-    std::shared_ptr<const std::string> name;
+    std::shared_ptr<const stream_identity> stream;
 
     template <class Handler>
     void operator()(Handler handler, boost::system::error_code ec, std::size_t) const
     {
-        std::move(handler)(exception_from_error(ec, *name));
+        std::move(handler)(stream->failure_of(ec, true));
     }
 };
 

@@ -26,13 +26,14 @@ namespace detail {
 // The step completes the loop's self with (exception, bytes), the end of the
 // stream counting as success with 0 bytes.
 template <class Initiation, class Buffer, class Launch, class Self>
-void start_loop_step(Initiation initiation, std::shared_ptr<const std::string> name, Buffer bytes, Launch how,
+void start_loop_step(Initiation initiation, std::shared_ptr<const stream_identity> stream, Buffer bytes, Launch how,
                      CancellationToken token, Self self)
 {
+    constexpr bool write = std::is_same_v<Buffer, std::span<const std::byte>>;
     auto bound = with_cancellation(std::move(token), std::move(self));
     boost::asio::async_initiate<decltype(bound), void(std::exception_ptr, std::size_t)>(
-        dotnet_initiation(std::move(initiation), dotnet_transfer_result<std::size_t>{std::move(name)}), bound, bytes,
-        how);
+        dotnet_initiation(std::move(initiation), dotnet_transfer_result<std::size_t>{std::move(stream), write}),
+        bound, bytes, how);
 }
 
 inline std::exception_ptr loop_canceled_error(const char* what)
