@@ -64,7 +64,7 @@ int native_handle_of(const Variant& native)
 // A synchronous call's hold on the descriptor: Close waits for it to leave.
 class Socket::sync_scope {
 public:
-    explicit sync_scope(const Socket& socket) : state_(*socket.state_)
+    explicit sync_scope(const Socket& socket) : owner_(socket.state_), state_(*owner_)
     {
         std::lock_guard lock(state_.mutex);
         if (state_.closed.load(std::memory_order_relaxed))
@@ -73,14 +73,13 @@ public:
         blocking_ = socket.blocking_;
         receive_timeout_ = socket.receive_timeout_;
         send_timeout_ = socket.send_timeout_;
-        ++state_.sync_users;
+        state_.sync_users.fetch_add(1, std::memory_order_relaxed);
     }
 
     ~sync_scope()
     {
-        std::lock_guard lock(state_.mutex);
-        if (--state_.sync_users == 0)
-            state_.sync_left.notify_all();
+        if (state_.sync_users.fetch_sub(1, std::memory_order_release) == 1)
+            state_.sync_users.notify_all();
     }
 
     sync_scope(const sync_scope&) = delete;
@@ -127,6 +126,9 @@ public:
     }
 
 private:
+    // Held so that the state outlives the notification in the destructor:
+    // a Close woken by the last call leaving may destroy the socket at once.
+    std::shared_ptr<detail::socket_state> owner_;
     detail::socket_state& state_;
     int fd_ = -1;
     bool blocking_ = true;
@@ -671,12 +673,16 @@ void Socket::Close()
         return;
     state_->closed.store(true);
     state_->connected.store(false);
-    if (state_->sync_users > 0) {
+    if (state_->sync_users.load(std::memory_order_relaxed) > 0) {
         // A synchronous call blocked in poll() does not notice close(): a
         // shutdown wakes it (for listening, connecting and datagram sockets
-        // too), and the descriptor is closed only once it has left.
+        // too), and the descriptor is closed only once it has left. No call
+        // can enter once closed is set, so the lock is not needed to wait.
         ::shutdown(native_handle_of(native_), SHUT_RDWR);
-        state_->sync_left.wait(lock, [&] { return state_->sync_users == 0; });
+        lock.unlock();
+        for (int users; (users = state_->sync_users.load(std::memory_order_acquire)) != 0;)
+            state_->sync_users.wait(users, std::memory_order_acquire);
+        lock.lock();
     }
     // Closing the Asio object completes its pending operations with
     // operation_aborted, which the completions report as
