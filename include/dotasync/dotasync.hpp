@@ -29,7 +29,10 @@
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_completion_source.hpp>
 #include <dotasync/tap/task_factory.hpp>
+#include <dotasync/tap/task_of.hpp>
+#include <dotasync/tap/task_status.hpp>
 #include <dotasync/tap/task_to_async_result.hpp>
+#include <dotasync/tap/use_task.hpp>
 
 #include <dotasync/io/directory.hpp>
 #include <dotasync/io/file.hpp>

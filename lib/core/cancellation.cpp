@@ -36,9 +36,9 @@ CancellationTokenRegistration::~CancellationTokenRegistration()
 
 void CancellationTokenRegistration::Dispose() noexcept
 {
+    // The state stays: Token() still names the token after Dispose, as in .NET.
     detail::cancellation_node* node = std::exchange(node_, nullptr);
-    auto state = std::move(state_);
-    if (node != nullptr && state->release(node))
+    if (node != nullptr && state_->release(node))
         delete node;
 }
 
@@ -47,7 +47,6 @@ bool CancellationTokenRegistration::Unregister() noexcept
     if (node_ == nullptr || !state_->unlink(node_))
         return false;
     delete std::exchange(node_, nullptr);
-    state_.reset();
     return true;
 }
 
@@ -58,8 +57,14 @@ CancellationToken CancellationTokenRegistration::Token() const noexcept
 
 // CancellationToken
 
+// Every canceled token made this way shares one state, so that they compare
+// equal, as .NET's CancellationToken(true) tokens do.
 CancellationToken::CancellationToken(bool canceled)
-    : state_(canceled ? std::make_shared<detail::cancellation_state>(true) : nullptr)
+    : state_(canceled ? [] {
+        static const auto always_canceled = std::make_shared<detail::cancellation_state>(true);
+        return always_canceled;
+    }()
+                      : nullptr)
 {
 }
 
@@ -87,7 +92,8 @@ CancellationTokenRegistration CancellationToken::Register(std::function<void()> 
         callback = std::move(node->callback);
     }
     callback();
-    return {};
+    // Empty, but still naming its token, as .NET's registration does.
+    return CancellationTokenRegistration(state_, nullptr);
 }
 
 // CancellationTokenSource

@@ -134,14 +134,67 @@ BOOST_AUTO_TEST_CASE(Register_after_cancellation_runs_the_callback_at_once_and_r
     auto registration = cts.Token().Register([&] { ran = true; });
     BOOST_TEST(ran);
     BOOST_TEST(!registration.Unregister());
-    BOOST_TEST(!registration.Token().CanBeCanceled());
+    BOOST_TEST((registration.Token() == cts.Token()));
+}
+
+BOOST_AUTO_TEST_CASE(A_registrations_Token_stays_its_token_after_Dispose)
+{
+    CancellationTokenSource cts;
+    auto registration = cts.Token().Register([] {});
+    registration.Dispose();
+    BOOST_TEST((registration.Token() == cts.Token()));
+    auto unregistered = cts.Token().Register([] {});
+    BOOST_TEST(unregistered.Unregister());
+    BOOST_TEST((unregistered.Token() == cts.Token()));
+}
+
+BOOST_AUTO_TEST_CASE(A_registration_discarded_at_once_unregisters_its_callback)
+{
+    CancellationTokenSource cts;
+    bool ran = false;
+    // Register is [[nodiscard]]: discarding it takes a cast, and unregisters.
+    (void)cts.Token().Register([&] { ran = true; });
+    cts.Cancel();
+    BOOST_TEST(!ran);
+}
+
+BOOST_AUTO_TEST_CASE(A_source_made_with_no_delay_is_canceled_when_its_constructor_returns)
+{
+    for (int i = 0; i < 200; ++i) {
+        CancellationTokenSource cts(std::chrono::milliseconds(0));
+        BOOST_REQUIRE(cts.IsCancellationRequested());
+        bool ran = false;
+        auto registration = cts.Token().Register([&] { ran = true; });
+        BOOST_REQUIRE(ran);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(CancelAfter_with_no_delay_cancels_before_it_returns_and_runs_callbacks_on_the_caller)
+{
+    for (int i = 0; i < 200; ++i) {
+        CancellationTokenSource cts;
+        const auto caller = std::this_thread::get_id();
+        std::thread::id ran_on;
+        auto registration = cts.Token().Register([&] { ran_on = std::this_thread::get_id(); });
+        cts.CancelAfter(std::chrono::milliseconds(0));
+        BOOST_REQUIRE(cts.IsCancellationRequested());
+        BOOST_REQUIRE((ran_on == caller));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(Tokens_made_canceled_are_equal_and_a_token_that_cannot_be_canceled_equals_None)
+{
+    BOOST_TEST((CancellationToken(true) == CancellationToken(true)));
+    BOOST_TEST((CancellationToken(false) == CancellationToken::None()));
+    BOOST_TEST(!(CancellationToken(true) == CancellationToken(false)));
+    BOOST_TEST(CancellationToken(true).IsCancellationRequested());
 }
 
 BOOST_AUTO_TEST_CASE(Register_with_an_empty_callback_throws_ArgumentNullException)
 {
     CancellationTokenSource cts;
-    BOOST_CHECK_THROW(cts.Token().Register(std::function<void()>()), ArgumentNullException);
-    BOOST_CHECK_THROW(CancellationToken::None().Register(std::function<void()>()), ArgumentNullException);
+    BOOST_CHECK_THROW((void)cts.Token().Register(std::function<void()>()), ArgumentNullException);
+    BOOST_CHECK_THROW((void)CancellationToken::None().Register(std::function<void()>()), ArgumentNullException);
     BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
 }
 

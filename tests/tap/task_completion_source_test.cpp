@@ -2,6 +2,7 @@
 
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/tap/use_task.hpp>
 
 #include "core/detail/cancellation_state.hpp"
 #include "support/waiting.hpp"
@@ -16,6 +17,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <any>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -328,6 +330,64 @@ BOOST_AUTO_TEST_CASE(SetResult_racing_the_cancellation_of_a_waiter_gives_exactly
     BOOST_TEST(wrong == 0);
     BOOST_TEST(completed + canceled == iterations);
     BOOST_TEST_MESSAGE("completed " << completed << ", canceled " << canceled);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(as_a_task)
+
+BOOST_AUTO_TEST_CASE(Task_with_use_task_is_the_same_task_every_time_and_carries_the_sources_state)
+{
+    TaskCompletionSource<int> tcs(std::any(std::string("request 7")));
+    TaskOf<int> first = tcs.Task(use_task);
+    TaskOf<int> second = tcs.Task(use_task);
+    BOOST_TEST((first == second));
+    BOOST_TEST(std::any_cast<std::string>(first.AsyncState()) == "request 7");
+    BOOST_TEST(std::any_cast<std::string>(first.AsIAsyncResult()->AsyncState()) == "request 7");
+    BOOST_TEST(!first.IsCompleted());
+    tcs.SetResult(3);
+    BOOST_TEST(first.Result() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(A_task_asked_for_after_the_outcome_was_set_has_that_outcome)
+{
+    TaskCompletionSource<int> tcs;
+    tcs.SetException(std::make_exception_ptr(std::out_of_range("set before")));
+    auto task = tcs.Task(use_task);
+    BOOST_TEST(task.IsFaulted());
+    BOOST_CHECK_THROW(task.Wait(), AggregateException);
+    TaskCompletionSource<void> canceled;
+    canceled.SetCanceled();
+    BOOST_TEST(canceled.Task(use_task).IsCanceled());
+}
+
+BOOST_AUTO_TEST_CASE(Racing_SetResult_against_the_first_request_for_the_task_always_completes_it)
+{
+    int unfinished = 0;
+    for (int i = 0; i < 500; ++i) {
+        TaskCompletionSource<int> tcs;
+        std::thread setter([&] { tcs.SetResult(i); });
+        auto task = tcs.Task(use_task);
+        setter.join();
+        unfinished += !(task.IsCompleted() && task.Result() == i);
+    }
+    BOOST_TEST(unfinished == 0);
+}
+
+BOOST_AUTO_TEST_CASE(A_source_destroyed_without_an_outcome_faults_its_task_with_ObjectDisposedException)
+{
+    TaskOf<int> task;
+    {
+        TaskCompletionSource<int> tcs;
+        task = tcs.Task(use_task);
+    }
+    BOOST_TEST(task.IsFaulted());
+    try {
+        task.Wait();
+        BOOST_FAIL("Wait did not throw");
+    } catch (const AggregateException& e) {
+        BOOST_TEST(holds<ObjectDisposedException>(e.InnerExceptions().at(0)));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -142,7 +142,15 @@ public:
 
     // Runs callback when the token is canceled, or at once if it already is.
     // An empty callback throws ArgumentNullException.
-    CancellationTokenRegistration Register(std::function<void()> callback) const;
+    //
+    // Unlike .NET, where an undisposed registration stays, the registration
+    // returned unregisters the callback when it is destroyed (RAII), so that
+    // a callback never outlives what it captured. Discarding it would
+    // unregister at once, so it is [[nodiscard]]: a ported
+    // token.Register(cb); does not compile with -Werror and warns otherwise.
+    [[nodiscard("the registration unregisters the callback when destroyed: keep it as long as the callback "
+                "must run")]] CancellationTokenRegistration
+    Register(std::function<void()> callback) const;
 
     // Tokens are equal when they observe the same source (all tokens that can
     // never be canceled are equal).

@@ -4,18 +4,26 @@
 //   int n = co_await Task::Run([] { return compute(); }, asio::use_awaitable);
 //   co_await Task::Delay(100ms, cts.Token(), asio::use_awaitable);
 //   auto [a, b] = co_await Task::WhenAll(op1, op2, asio::use_awaitable);
-//   auto [index, value] = co_await Task::WhenAny(op1, op2, asio::use_awaitable);
+//   TaskOf<int> first = co_await Task::WhenAny(tasks, asio::use_awaitable);   // a std::vector<TaskOf<int>>
+//   auto [index, winner] = co_await Task::WhenAny(op1, op2, asio::use_awaitable);
 //
 // Completion signatures (R void drops the value argument):
 //
 //   Run(f, token)                  void(std::exception_ptr, R)   R = f's return type
-//   Delay(delay, token)            void(std::exception_ptr)
+//   Delay(delay, token)            void(std::exception_ptr)   (delay: milliseconds or int)
+//   Yield(token), CompletedTask(token)
+//                                  void(std::exception_ptr)
+//   FromCanceled<T>(ct, token)     void(std::exception_ptr, T)   (T void: void(std::exception_ptr))
 //   FromResult(value, token)       void(std::exception_ptr, T)
 //   FromException<T>(e, token)     void(std::exception_ptr, T)
 //   WhenAll(ops..., token)         void(std::exception_ptr, std::tuple<V...>)
 //   WhenAll(range, token)          void(std::exception_ptr, std::vector<V>)
-//   WhenAny(ops..., token)         void(std::exception_ptr, std::size_t index, std::variant<V...>)
-//   WhenAny(range, token)          void(std::exception_ptr, std::size_t index, V)
+//   WhenAny(tasks..., token)       void(std::exception_ptr, TaskOf<T>)   T: the tasks' common
+//                                  result type, void when they differ
+//   WhenAny(task range, token)     void(std::exception_ptr, TaskOf<T>)
+//   WhenAny(ops..., token)         void(std::exception_ptr, std::size_t index, TaskOf<std::variant<V...>>)
+//                                  (TaskOf<void> when no operation has a value)
+//   WhenAny(range, token)          void(std::exception_ptr, std::size_t index, TaskOf<V>)
 //
 // An operation (an element of ops or of range) is an Asio asynchronous
 // operation, such as timer.async_wait(asio::deferred), Task::Delay(1s,
@@ -39,7 +47,8 @@
 // given). delay = -1 ms waits until canceled; any other negative delay throws
 // ArgumentOutOfRangeException from the call itself, before anything starts.
 // Cancelled through the token or the handler's slot, it completes with
-// TaskCanceledException.
+// TaskCanceledException; a token canceled before the timer starts completes it
+// so at once, whatever the delay (even zero).
 //
 // FromResult and FromException are finished from the start. A handler
 // without an executor of its own (a plain callback, the apm token) runs at
@@ -57,17 +66,19 @@
 // handler's slot, or with_cancellation) cancels every operation still
 // running.
 //
-// WhenAny starts the operations in order and completes as soon as the first
-// one completes, with that operation's index, value and failure: a failure of
-// the winner is the completion's failure, so co_await, use_future and end()
-// rethrow it, unchanged, and a plain callback still sees which operation it
-// was. Unlike .NET, which lets the others run, WhenAny then asks the others
-// to cancel (asio::cancellation_type::terminal), so that a losing timer or
-// read does not keep an io_context busy; it does not wait for them, and it
-// drops their outcomes (a failure other than a cancellation is logged as
-// unobserved). Operations not started yet when one completes are never
-// started. WhenAny with no operation (an empty range) throws
-// ArgumentException.
+// WhenAny, as .NET's: over tasks (TaskOf, tap/task_of.hpp) it completes with
+// the task that finished first, successfully even when that task failed or
+// was canceled (await the task to see its outcome); when several have
+// already finished, the first in operand order. Over operations it starts
+// them in order and completes as soon as the first one completes, with its
+// index and a finished task holding its outcome (value, failure or
+// cancellation); operations not started yet by then are never started.
+// WhenAny never cancels the others: they run to completion and their outcomes
+// are dropped (a failure other than a cancellation of an operation is logged
+// as unobserved); cancel them with their own tokens. Cancelling WhenAny over
+// operations (its handler's slot, or with_cancellation) cancels every
+// operation still running, and the first one to complete wins. WhenAny with
+// no task or operation (an empty range) throws ArgumentException.
 //
 // Thread-safety: the functions may be called from any thread. The operations
 // of one WhenAll/WhenAny may complete on different threads at once.
@@ -82,6 +93,7 @@
 #include <dotasync/tap/detail/task_delay.hpp>
 #include <dotasync/tap/detail/when_all_group.hpp>
 #include <dotasync/tap/detail/when_any_group.hpp>
+#include <dotasync/tap/detail/when_any_task.hpp>
 #include <dotasync/tap/detail/task_run.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -118,6 +130,19 @@ consteval bool operations_then_token()
         return (task_operation<std::tuple_element_t<I, std::tuple<Args...>>> && ...);
     }(std::make_index_sequence<sizeof...(Args) - 1>());
 }
+
+// True when every argument but the last is a TaskOf.
+template <class... Args>
+consteval bool tasks_then_token()
+{
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        return (task_handle<std::tuple_element_t<I, std::tuple<Args...>>> && ...);
+    }(std::make_index_sequence<sizeof...(Args) - 1>());
+}
+
+template <class Range>
+concept task_range =
+    std::ranges::input_range<Range> && task_handle<std::ranges::range_value_t<std::remove_cvref_t<Range>>>;
 
 template <class Range>
 concept operation_range = std::ranges::input_range<Range> && !task_operation<Range> &&
@@ -230,9 +255,67 @@ struct Task {
     {
         detail::check_executor(executor);
         detail::check_delay(delay);
+        CancellationToken checked_at_start = cancellationToken;
         auto cancellable = with_cancellation(std::move(cancellationToken), std::forward<CompletionToken>(token));
         return boost::asio::async_initiate<decltype(cancellable), void(std::exception_ptr)>(
-            detail::delay_initiation<std::decay_t<Executor>>(executor), cancellable, delay);
+            detail::delay_initiation<std::decay_t<Executor>>(executor), cancellable, delay,
+            std::move(checked_at_start));
+    }
+
+    // .NET's Delay(int millisecondsDelay[, cancellationToken]).
+    template <class CompletionToken>
+    static auto Delay(int millisecondsDelay, CompletionToken&& token)
+    {
+        return Delay(std::chrono::milliseconds(millisecondsDelay), std::forward<CompletionToken>(token));
+    }
+
+    template <class CompletionToken>
+    static auto Delay(int millisecondsDelay, CancellationToken cancellationToken, CompletionToken&& token)
+    {
+        return Delay(std::chrono::milliseconds(millisecondsDelay), std::move(cancellationToken),
+                     std::forward<CompletionToken>(token));
+    }
+
+    // Yield ------------------------------------------------------------------
+
+    // Completes at once, but always posted (to the handler's executor, or the
+    // default runtime for a handler without one): .NET's await Task.Yield(),
+    // which lets other work run before the coroutine continues.
+    template <class CompletionToken>
+    static auto Yield(CompletionToken&& token)
+    {
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+            [](auto handler) { detail::complete_later(std::move(handler), ThreadPool::Executor(), std::exception_ptr()); },
+            token);
+    }
+
+    // CompletedTask, FromCanceled -----------------------------------------------
+
+    // A finished operation without a value, completing as FromResult does.
+    template <class CompletionToken>
+    static auto CompletedTask(CompletionToken&& token)
+    {
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+            detail::from_result_initiation(), token, std::exception_ptr());
+    }
+
+    // A finished operation canceled by cancellationToken: it completes with
+    // TaskCanceledException. A token not canceled throws
+    // ArgumentOutOfRangeException, as .NET's.
+    template <class T = void, class CompletionToken>
+    static auto FromCanceled(const CancellationToken& cancellationToken, CompletionToken&& token)
+    {
+        if (!cancellationToken.IsCancellationRequested())
+            throw ArgumentOutOfRangeException("cancellationToken", "The token has not had cancellation requested.");
+        auto canceled = std::make_exception_ptr(TaskCanceledException());
+        if constexpr (std::is_void_v<T>) {
+            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
+                detail::from_result_initiation(), token, std::move(canceled));
+        } else {
+            static_assert(std::is_default_constructible_v<T>, "FromCanceled passes a default-constructed T");
+            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
+                detail::from_result_initiation(), token, std::move(canceled), T());
+        }
     }
 
     // FromResult, FromException -------------------------------------------
@@ -290,8 +373,39 @@ struct Task {
 
     // WhenAny --------------------------------------------------------------
 
+    // Over tasks: completes with the task that finished first.
+    template <class... TasksThenToken>
+        requires(sizeof...(TasksThenToken) >= 2 && detail::tasks_then_token<TasksThenToken...>())
+    static auto WhenAny(TasksThenToken&&... tasksThenToken)
+    {
+        constexpr std::size_t count = sizeof...(TasksThenToken) - 1;
+        auto arguments = std::forward_as_tuple(std::forward<TasksThenToken>(tasksThenToken)...);
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            using types = std::tuple<TasksThenToken...>;
+            using task_type = TaskOf<typename detail::common_task_result<std::tuple_element_t<I, types>...>::type>;
+            std::vector<task_type> tasks{task_type(std::get<I>(arguments))...};
+            return boost::asio::async_initiate<std::tuple_element_t<count, types>,
+                                               void(std::exception_ptr, task_type)>(
+                detail::when_any_task_initiation<task_type>(), std::get<count>(arguments), std::move(tasks));
+        }(std::make_index_sequence<count>());
+    }
+
+    template <detail::task_range Range, class CompletionToken>
+    static auto WhenAny(Range&& tasks, CompletionToken&& token)
+    {
+        using task_type = std::decay_t<std::ranges::range_value_t<std::remove_cvref_t<Range>>>;
+        std::vector<task_type> copies(std::ranges::begin(tasks), std::ranges::end(tasks));
+        if (copies.empty())
+            throw ArgumentException("WhenAny needs at least one task, and the range is empty.", "tasks");
+        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, task_type)>(
+            detail::when_any_task_initiation<task_type>(), token, std::move(copies));
+    }
+
+    // Over operations: completes with the index of the one that finished
+    // first and a finished task holding its outcome.
     template <class... OperationsThenToken>
-        requires(sizeof...(OperationsThenToken) >= 2 && detail::operations_then_token<OperationsThenToken...>())
+        requires(sizeof...(OperationsThenToken) >= 2 && detail::operations_then_token<OperationsThenToken...>() &&
+                 !detail::tasks_then_token<OperationsThenToken...>())
     static auto WhenAny(OperationsThenToken&&... operationsThenToken)
     {
         constexpr std::size_t count = sizeof...(OperationsThenToken) - 1;
@@ -307,6 +421,7 @@ struct Task {
     }
 
     template <detail::operation_range Range, class CompletionToken>
+        requires(!detail::task_range<Range>)
     static auto WhenAny(Range&& tasks, CompletionToken&& token)
     {
         auto ops = detail::to_operation_vector(std::forward<Range>(tasks));

@@ -30,6 +30,14 @@
 // without an outcome, the operations still waiting complete with
 // ObjectDisposedException instead of waiting for ever.
 //
+// Task(use_task) is the source's one TaskOf<T> (tap/task_of.hpp), the same
+// task on every call, whose AsyncState() is the state given to the
+// constructor (TaskCompletionSource(std::any state)). Set… completes it, and
+// its continuations run as .NET's do by default: dispatched to their
+// handlers' executors, so inline inside the Set… call when the calling thread
+// already runs that executor or the handler has none. A source destroyed
+// without an outcome faults it with ObjectDisposedException.
+//
 // Copies of a TaskCompletionSource refer to the same source, as copies of a
 // .NET reference do. Thread-safety: every member may be called from any
 // thread at the same time.
@@ -38,9 +46,12 @@
 
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/detail/completion_source_state.hpp>
+#include <dotasync/tap/task_of.hpp>
+#include <dotasync/tap/use_task.hpp>
 
 #include <boost/asio/async_result.hpp>
 
+#include <any>
 #include <exception>
 #include <memory>
 #include <type_traits>
@@ -90,6 +101,11 @@ public:
     using completion_signature = detail::value_signature_t<T>;
 
     TaskCompletionSource() : state_(std::make_shared<detail::completion_source_state<T>>()) {}
+    // state becomes the AsyncState() of the source's task.
+    explicit TaskCompletionSource(std::any state)
+        : state_(std::make_shared<detail::completion_source_state<T>>(std::move(state)))
+    {
+    }
 
     void SetException(std::exception_ptr exception)
     {
@@ -113,6 +129,10 @@ public:
     bool TrySetCanceled() { return state_->try_complete(detail::canceled_task_error(), std::nullopt); }
 
     // The operation that completes with the outcome.
+    // The source's one task (.NET's TaskCompletionSource.Task): every call
+    // returns the same TaskOf, completed when the outcome is set.
+    TaskOf<T> Task(use_task_t) const { return state_->task(); }
+
     template <class CompletionToken>
     auto Task(CompletionToken&& token) const
     {

@@ -172,6 +172,18 @@ public:
     void cancel_after(std::chrono::milliseconds delay)
     {
         check_delay(delay);
+        if (delay == std::chrono::milliseconds(0)) {
+            // No delay cancels now, on the calling thread: the source is
+            // canceled when the call returns, as .NET's is.
+            {
+                std::lock_guard lock(mutex_);
+                if (disposed_)
+                    throw ObjectDisposedException("CancellationTokenSource");
+                ++timer_generation_;
+            }
+            cancel(false);
+            return;
+        }
         std::lock_guard lock(mutex_);
         if (disposed_)
             throw ObjectDisposedException("CancellationTokenSource");

@@ -42,6 +42,10 @@ public:
         return owner == nullptr && method == nullptr;
     }
 
+    // The failure an abandoned operation completes with (its handler was
+    // destroyed unrun); tasks use it too.
+    static std::exception_ptr abandoned_error() noexcept;
+
     // The refusals every EndXxx can make before looking at the result.
     [[noreturn]] static void throw_null_result();
     [[noreturn]] static void throw_not_begun_here();
@@ -108,8 +112,6 @@ protected:
     // Runs the AsyncCallback, when there is one.
     virtual void run_callback(const IAsyncResultPtr& self);
 
-    // The failure an abandoned operation completes with.
-    static std::exception_ptr abandoned_error() noexcept;
 
     std::uint32_t flags() const noexcept { return flags_.load(std::memory_order_acquire); }
 

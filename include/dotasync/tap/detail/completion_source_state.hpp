@@ -4,6 +4,7 @@
 #define DOTASYNC_TAP_DETAIL_COMPLETION_SOURCE_STATE_HPP
 
 #include <dotasync/tap/detail/operation.hpp>
+#include <dotasync/tap/task_of.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -13,6 +14,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include <any>
 #include <atomic>
 #include <exception>
 #include <list>
@@ -87,7 +89,7 @@ public:
     using value_type = value_or_monostate_t<T>;
     using waiter = completion_waiter<value_type>;
 
-    completion_source_state() = default;
+    explicit completion_source_state(std::any async_state = {}) noexcept : async_state_(std::move(async_state)) {}
     completion_source_state(const completion_source_state&) = delete;
     completion_source_state& operator=(const completion_source_state&) = delete;
 
@@ -102,12 +104,35 @@ public:
                 // Only allocation can fail here; the handler is then dropped.
             }
         }
+        if (task_ && !completed_.load(std::memory_order_acquire))
+            task_->set_failure(abandoned_source_error());
     }
+
+    // The one task of this source (.NET's TaskCompletionSource.Task), made on
+    // first request and completed with the source's outcome.
+    TaskOf<T> task()
+    {
+        std::shared_ptr<task_state<T>> created;
+        {
+            std::lock_guard lock(mutex_);
+            if (task_)
+                return task_access::make(task_);
+            task_ = created = std::make_shared<task_state<T>>(async_state_);
+            if (!completed_.load(std::memory_order_relaxed))
+                return task_access::make(task_);
+        }
+        // Made after the outcome was set: try_complete did not see it.
+        complete_task(*created);
+        return task_access::make(std::move(created));
+    }
+
+    const std::any& async_state() const noexcept { return async_state_; }
 
     // Sets the outcome once: false if it was already set.
     bool try_complete(std::exception_ptr error, std::optional<value_type> value)
     {
         std::list<std::shared_ptr<waiter>> waiting;
+        std::shared_ptr<task_state<T>> task;
         {
             std::lock_guard lock(mutex_);
             if (completed_.load(std::memory_order_relaxed))
@@ -115,6 +140,7 @@ public:
             error_ = std::move(error);
             value_ = std::move(value);
             completed_.store(true, std::memory_order_release);
+            task = task_;
             waiting.swap(waiters_);
             for (auto& w : waiting)
                 w->linked_ = false;
@@ -124,6 +150,8 @@ public:
         const value_type none{};
         for (auto& w : waiting)
             w->complete(error_, value_ ? *value_ : none);
+        if (task)
+            complete_task(*task);
         return true;
     }
 
@@ -161,6 +189,16 @@ public:
     }
 
 private:
+    void complete_task(task_state<T>& task) noexcept
+    {
+        if (error_)
+            task.set_failure(error_);
+        else if constexpr (std::is_void_v<T>)
+            task.set_value();
+        else
+            task.set_value(*value_);
+    }
+
     template <class Handler>
     void complete_with_outcome(Handler&& handler)
     {
@@ -189,6 +227,8 @@ private:
     std::exception_ptr error_;
     std::optional<value_type> value_;
     std::list<std::shared_ptr<waiter>> waiters_;
+    std::any async_state_;
+    std::shared_ptr<task_state<T>> task_;
 };
 
 template <class T>

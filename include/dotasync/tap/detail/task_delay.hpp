@@ -2,7 +2,9 @@
 #ifndef DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 #define DOTASYNC_TAP_DETAIL_TASK_DELAY_HPP
 
+#include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/detail/cancellation_kind.hpp>
+#include <dotasync/core/detail/handler_completion.hpp>
 #include <dotasync/core/detail/check_delay.hpp>
 #include <dotasync/core/detail/handler_wrapper.hpp>
 #include <dotasync/core/error_mapping.hpp>
@@ -73,6 +75,20 @@ public:
         timer_type& waiting = *timer;
         waiting.async_wait(delay_handler<std::decay_t<Handler>, timer_type>(std::forward<Handler>(handler),
                                                                             std::move(timer)));
+    }
+
+    // With the token the operation is canceled by: one canceled before the
+    // timer starts completes with TaskCanceledException at once (posted), so
+    // that even a zero delay never wins against it.
+    template <class Handler>
+    void operator()(Handler&& handler, std::chrono::milliseconds delay, const CancellationToken& token) const
+    {
+        if (token.IsCancellationRequested()) {
+            complete_later(std::forward<Handler>(handler), executor_,
+                           std::make_exception_ptr(TaskCanceledException()));
+            return;
+        }
+        (*this)(std::forward<Handler>(handler), delay);
     }
 
 private:

@@ -1,10 +1,12 @@
-// Task::WhenAny: the first child to complete wins, and the others are asked
-// to cancel.
+// Task::WhenAny over operations: the first child to complete wins and is
+// reported as a finished task; the others run on, and their outcomes are
+// dropped.
 #ifndef DOTASYNC_TAP_DETAIL_WHEN_ANY_GROUP_HPP
 #define DOTASYNC_TAP_DETAIL_WHEN_ANY_GROUP_HPP
 
 #include <dotasync/core/detail/cancellation_kind.hpp>
 #include <dotasync/tap/detail/operation_group.hpp>
+#include <dotasync/tap/task_of.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -42,10 +44,25 @@ private:
     std::atomic<bool> won_{false};
 };
 
+// The winner of a WhenAny, as a finished task holding its outcome.
+template <class T, class Value>
+TaskOf<T> finished_task(std::exception_ptr failure, std::optional<Value>& value)
+{
+    auto state = std::make_shared<task_state<T>>();
+    if (failure)
+        state->set_failure(std::move(failure));
+    else if constexpr (std::is_void_v<T>)
+        state->set_value();
+    else
+        state->set_value(std::move(*value));
+    return task_access::make(std::move(state));
+}
+
 // WhenAny over a fixed list of operations. The first child to complete wins:
-// the outer handler gets its failure, its index and its value; the others are
-// asked to cancel and their outcomes are dropped (a failure other than a
-// cancellation is logged as unobserved).
+// the outer handler gets its index and a finished task with its outcome, and
+// no failure of its own, as .NET's WhenAny. The others are not canceled; their
+// outcomes are dropped (a failure other than a cancellation is logged as
+// unobserved).
 template <class Handler, class... Ops>
 class when_any_group : public group_base<when_any_group<Handler, Ops...>, Handler> {
     using base = group_base<when_any_group, Handler>;
@@ -54,6 +71,7 @@ class when_any_group : public group_base<when_any_group<Handler, Ops...>, Handle
 public:
     static constexpr bool all_void = (std::is_void_v<operation_value_t<Ops>> && ...);
     using variant_type = std::variant<value_or_monostate_t<operation_value_t<Ops>>...>;
+    using task_type = TaskOf<std::conditional_t<all_void, void, variant_type>>;
 
     explicit when_any_group(Handler handler) : base(std::move(handler), count) {}
 
@@ -67,12 +85,12 @@ public:
             this->template finish_child<std::tuple_element_t<I, std::tuple<Ops...>>>(I, std::forward<Values>(values)...);
         if (!first_.claim(failure))
             return;
-        this->cancel_children(boost::asio::cancellation_type::terminal, I);
-        if constexpr (all_void)
-            std::move(this->handler_)(std::move(failure), I);
-        else
-            std::move(this->handler_)(std::move(failure), I,
-                                      variant_type(std::in_place_index<I>, take_or_default(value)));
+        std::optional<variant_type> winner;
+        if constexpr (!all_void)
+            if (value)
+                winner.emplace(std::in_place_index<I>, std::move(*value));
+        std::move(this->handler_)(std::exception_ptr(), I,
+                                  finished_task<typename task_type::result_type>(std::move(failure), winner));
     }
 
 private:
@@ -96,11 +114,7 @@ public:
         auto [failure, value] = this->template finish_child<Op>(index, std::forward<Values>(values)...);
         if (!first_.claim(failure))
             return;
-        this->cancel_children(boost::asio::cancellation_type::terminal, index);
-        if constexpr (std::is_void_v<value_type>)
-            std::move(this->handler_)(std::move(failure), index);
-        else
-            std::move(this->handler_)(std::move(failure), index, take_or_default(value));
+        std::move(this->handler_)(std::exception_ptr(), index, finished_task<value_type>(std::move(failure), value));
     }
 
 private:
@@ -109,14 +123,12 @@ private:
 
 template <class... Ops>
 using when_any_signature_t =
-    std::conditional_t<(std::is_void_v<operation_value_t<Ops>> && ...), void(std::exception_ptr, std::size_t),
-                       void(std::exception_ptr, std::size_t,
-                            std::variant<value_or_monostate_t<operation_value_t<Ops>>...>)>;
+    void(std::exception_ptr, std::size_t,
+         TaskOf<std::conditional_t<(std::is_void_v<operation_value_t<Ops>> && ...), void,
+                                   std::variant<value_or_monostate_t<operation_value_t<Ops>>...>>>);
 
 template <class Op>
-using when_any_range_signature_t =
-    std::conditional_t<std::is_void_v<operation_value_t<Op>>, void(std::exception_ptr, std::size_t),
-                       void(std::exception_ptr, std::size_t, value_or_monostate_t<operation_value_t<Op>>)>;
+using when_any_range_signature_t = void(std::exception_ptr, std::size_t, TaskOf<operation_value_t<Op>>);
 
 struct when_any_initiation {
     template <class Handler, class... Ops>

@@ -1,0 +1,157 @@
+// Internal: the shared state behind a TaskOf<T>: the outcome of one running
+// operation, the continuations waiting for it, and the IAsyncResult a task is.
+//
+// task_state_base holds what does not depend on T (lib/tap/detail/
+// task_state.cpp); task_state<T> adds the value. The state is completed once,
+// by the handler the use_task token gave the operation (or by a
+// TaskCompletionSource); completing publishes the outcome, wakes blocked
+// waiters, sets the wait handle, then runs the continuations in the order
+// they were added.
+//
+// Thread-safety: every member may be called from any thread at any time; a
+// state is completed by one thread once.
+#ifndef DOTASYNC_TAP_DETAIL_TASK_STATE_HPP
+#define DOTASYNC_TAP_DETAIL_TASK_STATE_HPP
+
+#include <dotasync/core/iasync_result.hpp>
+#include <dotasync/core/wait_handle.hpp>
+#include <dotasync/tap/task_status.hpp>
+
+#include <any>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace dotasync {
+
+class CancellationToken;
+
+namespace detail {
+
+class task_state_base;
+
+// Something to do once a state completes. The state owns the node until it
+// runs it, and a node that runs destroys itself.
+class task_continuation {
+public:
+    task_continuation* next = nullptr;
+
+    // Called once, after the state completed; destroys the node.
+    virtual void run(task_state_base& state) noexcept = 0;
+    // Called instead of run when the state is destroyed without completing
+    // (a TaskCompletionSource-made task nobody completed).
+    virtual void discard() noexcept = 0;
+
+protected:
+    ~task_continuation() = default;
+};
+
+class task_state_base : public IAsyncResult {
+public:
+    explicit task_state_base(std::any state = {}) noexcept;
+    ~task_state_base() override;
+
+    task_state_base(const task_state_base&) = delete;
+    task_state_base& operator=(const task_state_base&) = delete;
+
+    // ---- IAsyncResult ---------------------------------------------------
+    const std::any& AsyncState() const override { return state_; }
+    WaitHandle& AsyncWaitHandle() const override;
+    // A task's continuations never run inside the call that made it.
+    bool CompletedSynchronously() const override { return false; }
+    bool IsCompleted() const override { return status_.load(std::memory_order_acquire) >= finished; }
+
+    TaskStatus status() const noexcept { return static_cast<TaskStatus>(status_.load(std::memory_order_acquire)); }
+    // Assigned on first request, from 1 up, as .NET's Task.Id.
+    int id() const noexcept;
+
+    // The failure, once completed (null for success). Reading it counts as
+    // observing it: a faulted task nobody observed is logged when destroyed.
+    const std::exception_ptr& failure() const noexcept
+    {
+        observed_.store(true, std::memory_order_relaxed);
+        return failure_;
+    }
+
+    // Blocks until completed.
+    void wait() const noexcept;
+    // Blocks until completed (true), timeout_ms passed (false; -1 waits for
+    // ever) or token is canceled (throws OperationCanceledException).
+    bool wait(int timeout_ms, const CancellationToken& token) const;
+
+    // Adds node, to run at completion; false when the state has completed
+    // already (the caller keeps the node).
+    bool add_continuation(task_continuation* node) noexcept;
+
+    // Throws what .NET's Wait() and Result throw for a task that did not run
+    // to completion: an AggregateException around the failure (the failure
+    // itself when it is already an AggregateException).
+    void throw_if_not_successful() const;
+
+protected:
+    // Publishes the outcome (the value, if any, is already stored), then
+    // runs the continuations. Called once.
+    void finish(std::exception_ptr failure) noexcept;
+
+    static constexpr int finished = static_cast<int>(TaskStatus::RanToCompletion);
+
+private:
+    std::atomic<int> status_{static_cast<int>(TaskStatus::WaitingForActivation)};
+    mutable std::atomic<bool> observed_{false};
+    mutable std::atomic<int> id_{0};
+    std::atomic<task_continuation*> continuations_{nullptr};
+    mutable std::atomic<ManualResetEvent*> wait_handle_{nullptr};
+    std::exception_ptr failure_;
+    std::any state_;
+};
+
+template <class T>
+class task_state final : public task_state_base {
+public:
+    explicit task_state(std::any state = {}) noexcept : task_state_base(std::move(state)) {}
+
+    ~task_state() override
+    {
+        if (status() == TaskStatus::RanToCompletion)
+            value_.~T();
+    }
+
+    template <class... Values>
+    void set_value(Values&&... values) noexcept
+    {
+        try {
+            ::new (static_cast<void*>(&value_)) T(std::forward<Values>(values)...);
+        } catch (...) {
+            finish(std::current_exception());
+            return;
+        }
+        finish(nullptr);
+    }
+
+    void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
+
+    // The value of a task that ran to completion.
+    const T& value() const noexcept { return value_; }
+
+private:
+    union {
+        T value_;
+    };
+};
+
+template <>
+class task_state<void> final : public task_state_base {
+public:
+    explicit task_state(std::any state = {}) noexcept : task_state_base(std::move(state)) {}
+
+    void set_value() noexcept { finish(nullptr); }
+    void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
+};
+
+} // namespace detail
+} // namespace dotasync
+
+#endif
