@@ -11,6 +11,8 @@
 //     StrandSynchronizationContext, against a handler bound to a strand.
 //   mem_cancellation_registration/dotasync: CancellationToken::Register with
 //     a callback that fits std::function's small buffer.
+//   mem_pending_task/dotasync: a steady_timer wait started with use_task (its
+//     int value appended), held as a TaskOf<int>, against mem_apm_timer/raw.
 //   mem_idle_connection/{dotasync,raw}: an accepted loopback connection made
 //     a Socket (Socket::Adopt) with a pending BeginReceive whose state is the
 //     socket, against the tcp::socket moved into a shared_ptr with a pending
@@ -43,11 +45,14 @@
 #include <dotasync/eap/eap.hpp>
 #include <dotasync/net/socket.hpp>
 #include <dotasync/tap/task.hpp>
+#include <dotasync/tap/task_of.hpp>
+#include <dotasync/tap/use_task.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <benchmark/benchmark.h>
 
+#include <boost/asio/append.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -132,6 +137,22 @@ void mem_apm_timer_raw(benchmark::State& state)
         heap_scope scope;
         for (auto& t : timers)
             t.async_wait([&done](boost::system::error_code) { ++done; });
+        report(state, scope.taken(), pending);
+        cancel_all(timers);
+        io.run();
+    }
+}
+
+void mem_pending_task_dotasync(benchmark::State& state)
+{
+    for (auto _ : state) {
+        asio::io_context io;
+        auto timers = make_timers(io);
+        std::vector<dotasync::TaskOf<int>> tasks;
+        tasks.reserve(pending);
+        heap_scope scope;
+        for (auto& t : timers)
+            tasks.push_back(t.async_wait(asio::append(dotasync::use_task, 1)));
         report(state, scope.taken(), pending);
         cancel_all(timers);
         io.run();
@@ -409,6 +430,7 @@ void mem_idle_connection_raw(benchmark::State& state)
 
 COUNTED(mem_apm_timer_dotasync, "mem_apm_timer/dotasync");
 COUNTED(mem_apm_timer_raw, "mem_apm_timer/raw");
+COUNTED(mem_pending_task_dotasync, "mem_pending_task/dotasync");
 COUNTED(mem_eap_timer_dotasync, "mem_eap_timer/dotasync");
 COUNTED(mem_eap_timer_raw, "mem_eap_timer/raw");
 COUNTED(mem_cancellation_registration, "mem_cancellation_registration/dotasync");

@@ -4,6 +4,10 @@
 //   tap_co_await_immediate/{dotasync,raw}: a coroutine awaiting, in a loop, an
 //     operation that completes at once: Task::FromResult against asio::post,
 //     both with use_awaitable. One iteration is one co_await.
+//   tap_co_await_task/dotasync: the same loop awaiting a TaskOf made by the
+//     use_task token of an operation that completes at once
+//     (Task::FromResult(x, use_task).async_wait(use_awaitable)), against
+//     tap_co_await_immediate/raw.
 //   tap_use_future/{dotasync,raw}: Task::Run on an io_context's executor
 //     against asio::post(executor, use_future(f)); poll_one and get() on the
 //     same thread.
@@ -12,6 +16,7 @@
 #include "support/scenario_support.hpp"
 
 #include <dotasync/tap/task.hpp>
+#include <dotasync/tap/use_task.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <benchmark/benchmark.h>
@@ -36,6 +41,15 @@ asio::awaitable<void> await_from_result(benchmark::State& state)
     int i = 0;
     for (auto _ : state) {
         i = co_await Task::FromResult(i + 1, asio::use_awaitable);
+        benchmark::DoNotOptimize(i);
+    }
+}
+
+asio::awaitable<void> await_task(benchmark::State& state)
+{
+    int i = 0;
+    for (auto _ : state) {
+        i = co_await Task::FromResult(i + 1, dotasync::use_task).async_wait(asio::use_awaitable);
         benchmark::DoNotOptimize(i);
     }
 }
@@ -104,6 +118,7 @@ void tap_use_future_pinned_raw(benchmark::State& state)
 
 BENCHMARK(co_await_loop<await_from_result>)->Name("tap_co_await_immediate/dotasync");
 BENCHMARK(co_await_loop<await_post>)->Name("tap_co_await_immediate/raw");
+BENCHMARK(co_await_loop<await_task>)->Name("tap_co_await_task/dotasync");
 BENCHMARK(tap_use_future_dotasync)->Name("tap_use_future/dotasync");
 BENCHMARK(tap_use_future_raw)->Name("tap_use_future/raw");
 BENCHMARK(tap_use_future_pinned_dotasync)->Name("tap_use_future_pinned/dotasync");

@@ -4,12 +4,15 @@
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/task.hpp>
+#include <dotasync/tap/task_factory.hpp>
+#include <dotasync/tap/task_to_async_result.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include "support/log_capture.hpp"
 #include "support/waiting.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -468,6 +471,41 @@ BOOST_AUTO_TEST_CASE(A_faulted_task_dropped_unobserved_is_logged_and_an_observed
         BOOST_TEST(static_cast<bool>(task.Exception()));
     }
     BOOST_TEST(quiet.text().find("task failed") == std::string::npos, quiet.text());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(bridges)
+
+BOOST_AUTO_TEST_CASE(TaskToAsyncResult_Begin_takes_a_task_and_End_returns_its_value)
+{
+    gated_task gated;
+    std::promise<int> ended;
+    auto ar = TaskToAsyncResult::Begin(
+        gated.task, [&](const IAsyncResultPtr& r) { ended.set_value(TaskToAsyncResult::End<int>(r)); },
+        std::string("state"));
+    BOOST_TEST(std::any_cast<std::string>(ar->AsyncState()) == "state");
+    gated.open();
+    BOOST_TEST(get_within(ended.get_future()) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(TaskToAsyncResult_End_takes_a_tasks_own_IAsyncResult_and_rethrows_its_failure_unwrapped)
+{
+    auto task = Task::Run([] { return 9; }, use_task);
+    BOOST_TEST(TaskToAsyncResult::End<int>(task.AsIAsyncResult()) == 9);
+    BOOST_TEST(TaskToAsyncResult::End<int>(task) == 9);
+    BOOST_CHECK_THROW(TaskToAsyncResult::End<int>(failed_task()), std::out_of_range);
+    BOOST_CHECK_THROW(TaskToAsyncResult::End<std::string>(task), InvalidOperationException);
+}
+
+BOOST_AUTO_TEST_CASE(FromAsync_with_use_task_makes_a_running_task_of_a_Begin_End_pair)
+{
+    auto begin = [](AsyncCallback callback, std::any state) {
+        return TaskToAsyncResult::Begin(Task::FromResult(5, asio::deferred), std::move(callback), std::move(state));
+    };
+    auto end = [](const IAsyncResultPtr& ar) { return TaskToAsyncResult::End<int>(ar); };
+    TaskOf<int> task = TaskFactory::FromAsync(begin, end, use_task);
+    BOOST_TEST(task.Result() == 5);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,6 +30,10 @@
 // calling thread before Begin returns. Other operations complete later,
 // through the executor that runs their completion.
 //
+// A TaskOf<T> is an operation Begin accepts, and End<T> also accepts the
+// task's own IAsyncResult (task.AsIAsyncResult()): it waits for the task and
+// returns its value or rethrows its failure unwrapped, any number of times.
+//
 // Thread-safety: Begin and End may be called from any thread.
 #ifndef DOTASYNC_TAP_TASK_TO_ASYNC_RESULT_HPP
 #define DOTASYNC_TAP_TASK_TO_ASYNC_RESULT_HPP
@@ -37,6 +41,7 @@
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/detail/handler_wrapper.hpp>
 #include <dotasync/tap/detail/operation.hpp>
+#include <dotasync/tap/detail/task_state.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -141,6 +146,18 @@ struct TaskToAsyncResult {
     template <class T = void>
     static T End(const IAsyncResultPtr& asyncResult)
     {
+        // A task is an IAsyncResult of its own: End waits for it and unwraps
+        // its outcome, as .NET's End does for a Task.
+        if (const auto* state = dynamic_cast<const detail::task_state<T>*>(asyncResult.get())) {
+            const auto& task = *state;
+            task.wait();
+            if (const auto& failure = task.failure())
+                std::rethrow_exception(failure);
+            if constexpr (!std::is_void_v<T>)
+                return task.value();
+            else
+                return;
+        }
         if constexpr (std::is_void_v<T>) {
             detail::end_operation<detail::task_result_signature_t<T>>(asyncResult, nullptr,
                                                                        &detail::task_to_async_result_tag);
