@@ -1,6 +1,7 @@
 #include <dotasync/tap/task.hpp>
 
 #include <dotasync/core/apm_token.hpp>
+#include <dotasync/tap/use_task.hpp>
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -744,6 +745,31 @@ BOOST_AUTO_TEST_CASE(Yield_runs_a_plain_callback_on_the_default_runtime_never_on
     std::promise<std::thread::id> ran_on;
     Task::Yield([&](std::exception_ptr) { ran_on.set_value(std::this_thread::get_id()); });
     BOOST_TEST((get_within(ran_on.get_future()) != std::this_thread::get_id()));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(when_any_order)
+
+BOOST_AUTO_TEST_CASE(WhenAny_over_operations_that_have_all_finished_picks_the_first_in_operand_order)
+{
+    int wrong = 0;
+    for (int i = 0; i < 500; ++i) {
+        auto any = Task::WhenAny(Task::FromResult(1, asio::deferred), Task::FromResult(2, asio::deferred),
+                                 asio::use_future);
+        wrong += std::get<0>(get_within(any)) != 0u;
+    }
+    BOOST_TEST(wrong == 0);
+}
+
+BOOST_AUTO_TEST_CASE(WhenAll_over_tasks_gives_every_value_in_operand_order)
+{
+    auto a = Task::Run([] { return 1; }, use_task);
+    auto b = Task::Run([] { return std::string("two"); }, use_task);
+    auto all = Task::WhenAll(a, b, asio::use_future);
+    auto [one, two] = get_within(all);
+    BOOST_TEST(one == 1);
+    BOOST_TEST(two == "two");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,6 +75,7 @@
 #include <any>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -115,15 +116,21 @@ public:
     {
     }
 
+    // Dispatches the handler to its executor, and lets the executor go.
     template <class... Values>
     void complete(Handler&& handler, Values&&... values)
     {
-        complete_on(executor_, std::move(handler), std::forward<Values>(values)...);
+        auto executor = std::move(*executor_);
+        executor_.reset();
+        complete_on(executor, std::move(handler), std::forward<Values>(values)...);
     }
 
+    // Lets the executor go without completing through it.
+    void release() noexcept { executor_.reset(); }
+
 private:
-    std::decay_t<decltype(boost::asio::prefer(std::declval<boost::asio::associated_executor_t<Handler>>(),
-                                              boost::asio::execution::outstanding_work.tracked))>
+    std::optional<std::decay_t<decltype(boost::asio::prefer(
+        std::declval<boost::asio::associated_executor_t<Handler>>(), boost::asio::execution::outstanding_work.tracked))>>
         executor_;
 };
 
@@ -138,6 +145,8 @@ public:
     {
         std::move(handler)(std::forward<Values>(values)...);
     }
+
+    void release() noexcept {}
 };
 
 // An async_wait on a running task: the handler, and work on its executor.

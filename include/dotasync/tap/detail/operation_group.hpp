@@ -13,6 +13,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/cancellation_type.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -164,11 +165,18 @@ struct child_executor_marker<false> {
 // What each kind of group adds to operation_group: the outer handler, its
 // executor, and the launching of one child with the handler that reports
 // back to the group. Derived is the group (CRTP), whose child_completed(index,
-// values...) each child's handler calls.
-template <class Derived, class Handler>
+// values...) each child's handler calls. With ChildrenOnOuterExecutor, the
+// children's handlers report the outer handler's executor (WhenAll completes
+// the outer handler from the last child's completion); without, they report
+// none, so that a child whose result is known at its start (FromResult)
+// completes inside its launch, and the group hands the outer handler to its
+// executor itself (WhenAny, whose first finished child must be the first in
+// operand order).
+template <class Derived, class Handler, bool ChildrenOnOuterExecutor = true>
 class group_base : public operation_group, public std::enable_shared_from_this<Derived> {
 public:
     using outer_executor_type = outer_executor<Handler>;
+    static constexpr bool children_report_outer_executor = ChildrenOnOuterExecutor && outer_executor_type::forwards;
 
     const outer_executor_type& executor() const noexcept { return executor_; }
 
@@ -200,7 +208,9 @@ public:
     void launch(Ops&&... ops)
     {
         forward_outer_cancellation(handler_, this->shared_from_this());
+        launching_.store(true, std::memory_order_relaxed);
         launch_each(std::index_sequence_for<Ops...>(), std::forward<Ops>(ops)...);
+        launching_.store(false, std::memory_order_release);
     }
 
     // The same for a range; a child reports its position as a size_t.
@@ -208,8 +218,10 @@ public:
     void launch_range(std::vector<Op>& ops)
     {
         forward_outer_cancellation(handler_, this->shared_from_this());
+        launching_.store(true, std::memory_order_relaxed);
         for (std::size_t i = 0; i < ops.size() && derived().may_launch(); ++i)
             launch_child(std::move(ops[i]), i, i);
+        launching_.store(false, std::memory_order_release);
     }
 
     bool may_launch() const noexcept { return true; }
@@ -224,10 +236,32 @@ protected:
         return split_completion<operation_signature_t<Op>>(std::forward<Values>(values)...);
     }
 
+    // Whether the children are being launched: a child completing meanwhile
+    // may be inside the initiating function, where the outer handler must
+    // not run.
+    bool launching() const noexcept { return launching_.load(std::memory_order_acquire); }
+
+    // For a group whose children do not report the outer executor: completes
+    // the outer handler through work (its executor, kept busy until now),
+    // posted while the children are being launched, dispatched afterwards.
+    template <class Work, class... Values>
+    void complete_outer(Work& work, Values&&... values)
+    {
+        if (launching()) {
+            // Posted first: the work goes only once the posted handler counts.
+            complete_now(std::move(handler_), std::forward<Values>(values)...);
+            work.release();
+        } else {
+            work.complete(std::move(handler_), std::forward<Values>(values)...);
+        }
+    }
+
     outer_executor_type executor_;
     Handler handler_;
 
 private:
+    std::atomic<bool> launching_{false};
+
     Derived& derived() noexcept { return static_cast<Derived&>(*this); }
 
     template <std::size_t... I, class... Ops>
@@ -261,13 +295,14 @@ namespace boost::asio {
 // and otherwise the default the child's operation offers.
 template <class Group, class Index, class Executor>
 struct associated_executor<dotasync::detail::group_child_handler<Group, Index>, Executor>
-    : dotasync::detail::child_executor_marker<Group::outer_executor_type::forwards> {
+    : dotasync::detail::child_executor_marker<Group::children_report_outer_executor> {
+    static constexpr bool forwards = Group::children_report_outer_executor;
     using outer = typename Group::outer_executor_type;
-    using type = std::conditional_t<outer::forwards, typename outer::type, Executor>;
+    using type = std::conditional_t<forwards, typename outer::type, Executor>;
 
     static type get(const dotasync::detail::group_child_handler<Group, Index>& h) noexcept
     {
-        if constexpr (outer::forwards)
+        if constexpr (forwards)
             return h.group_->executor().get();
         else
             return Executor();
@@ -275,7 +310,7 @@ struct associated_executor<dotasync::detail::group_child_handler<Group, Index>, 
 
     static type get(const dotasync::detail::group_child_handler<Group, Index>& h, const Executor& ex) noexcept
     {
-        if constexpr (outer::forwards)
+        if constexpr (forwards)
             return h.group_->executor().get();
         else
             return ex;

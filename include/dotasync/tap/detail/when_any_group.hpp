@@ -64,8 +64,8 @@ TaskOf<T> finished_task(std::exception_ptr failure, std::optional<Value>& value)
 // outcomes are dropped (a failure other than a cancellation is logged as
 // unobserved).
 template <class Handler, class... Ops>
-class when_any_group : public group_base<when_any_group<Handler, Ops...>, Handler> {
-    using base = group_base<when_any_group, Handler>;
+class when_any_group : public group_base<when_any_group<Handler, Ops...>, Handler, false> {
+    using base = group_base<when_any_group, Handler, false>;
     static constexpr std::size_t count = sizeof...(Ops);
 
 public:
@@ -73,7 +73,7 @@ public:
     using variant_type = std::variant<value_or_monostate_t<operation_value_t<Ops>>...>;
     using task_type = TaskOf<std::conditional_t<all_void, void, variant_type>>;
 
-    explicit when_any_group(Handler handler) : base(std::move(handler), count) {}
+    explicit when_any_group(Handler handler) : base(std::move(handler), count), work_(this->handler_) {}
 
     // Once a child has won, the ones not started yet are never started.
     bool may_launch() const noexcept { return !first_.decided(); }
@@ -89,22 +89,26 @@ public:
         if constexpr (!all_void)
             if (value)
                 winner.emplace(std::in_place_index<I>, std::move(*value));
-        std::move(this->handler_)(std::exception_ptr(), I,
-                                  finished_task<typename task_type::result_type>(std::move(failure), winner));
+        this->complete_outer(work_, std::exception_ptr(), I,
+                             finished_task<typename task_type::result_type>(std::move(failure), winner));
     }
 
 private:
     first_completion first_;
+    handler_work<Handler> work_;
 };
 
 // WhenAny over a range.
 template <class Handler, class Op>
-class when_any_range_group : public group_base<when_any_range_group<Handler, Op>, Handler> {
-    using base = group_base<when_any_range_group, Handler>;
+class when_any_range_group : public group_base<when_any_range_group<Handler, Op>, Handler, false> {
+    using base = group_base<when_any_range_group, Handler, false>;
     using value_type = operation_value_t<Op>;
 
 public:
-    when_any_range_group(Handler handler, std::size_t count) : base(std::move(handler), count) {}
+    when_any_range_group(Handler handler, std::size_t count)
+        : base(std::move(handler), count), work_(this->handler_)
+    {
+    }
 
     bool may_launch() const noexcept { return !first_.decided(); }
 
@@ -114,11 +118,12 @@ public:
         auto [failure, value] = this->template finish_child<Op>(index, std::forward<Values>(values)...);
         if (!first_.claim(failure))
             return;
-        std::move(this->handler_)(std::exception_ptr(), index, finished_task<value_type>(std::move(failure), value));
+        this->complete_outer(work_, std::exception_ptr(), index, finished_task<value_type>(std::move(failure), value));
     }
 
 private:
     first_completion first_;
+    handler_work<Handler> work_;
 };
 
 template <class... Ops>

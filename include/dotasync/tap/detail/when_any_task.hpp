@@ -58,6 +58,7 @@ public:
             }
         }
         auto race = std::make_shared<task_race>(std::move(handler));
+        race->starting_.store(true, std::memory_order_relaxed);
         for (auto& task : tasks) {
             // The wait holds its task weakly: a task that never completes
             // must not be kept alive by its own continuation. While the task
@@ -70,6 +71,7 @@ public:
             if (race->won_.load(std::memory_order_acquire))
                 break;
         }
+        race->starting_.store(false, std::memory_order_release);
     }
 
 private:
@@ -77,10 +79,18 @@ private:
     {
         if (won_.exchange(true, std::memory_order_acq_rel))
             return;
-        work_.complete(std::move(handler_), std::exception_ptr(), std::move(task));
+        // A task finishing while the waits are being added may do so inside
+        // WhenAny's initiating function, where the handler must not run.
+        if (starting_.load(std::memory_order_acquire)) {
+            complete_now(std::move(handler_), std::exception_ptr(), std::move(task));
+            work_.release();
+        } else {
+            work_.complete(std::move(handler_), std::exception_ptr(), std::move(task));
+        }
     }
 
     std::atomic<bool> won_{false};
+    std::atomic<bool> starting_{false};
     Handler handler_;
     handler_work<Handler> work_;
 };
