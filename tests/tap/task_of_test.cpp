@@ -3,6 +3,7 @@
 
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/io/memory_stream.hpp>
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_factory.hpp>
 #include <dotasync/tap/task_to_async_result.hpp>
@@ -21,6 +22,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
+#include <span>
 #include <future>
 #include <stdexcept>
 #include <string>
@@ -109,6 +112,16 @@ BOOST_AUTO_TEST_CASE(An_error_code_becomes_the_tasks_failure_and_operation_abort
     io.run_for(generous);
     BOOST_TEST(task.IsCanceled());
     BOOST_CHECK_THROW(task.Wait(), AggregateException);
+}
+
+BOOST_AUTO_TEST_CASE(A_stream_read_started_with_use_task_is_a_TaskOf_int)
+{
+    const std::vector<std::byte> content(10, std::byte{7});
+    auto stream = std::make_shared<MemoryStream>(std::span<const std::byte>(content));
+    std::vector<std::byte> buffer(4);
+    TaskOf<int> read = stream->ReadAsync(buffer, use_task);
+    BOOST_TEST(read.Result() == 4);
+    BOOST_TEST((buffer[3] == std::byte{7}));
 }
 
 BOOST_AUTO_TEST_CASE(A_coroutine_spawned_with_use_task_is_a_TaskOf_its_result)

@@ -62,9 +62,12 @@
 // faults (failures other than OperationCanceledException) come first — one
 // fault is passed as it is, with its original type, several as one
 // AggregateException holding them all in operand order; when nothing
-// faulted, the first cancellation; otherwise none. Cancelling WhenAll (its
-// handler's slot, or with_cancellation) cancels every operation still
-// running.
+// faulted, the first cancellation; otherwise none. co_await (and a task made
+// with use_task, awaited) rethrows that AggregateException itself where
+// .NET's await would rethrow the first fault alone; its InnerExceptions()
+// start with that fault, and the task's Exception() is the AggregateException,
+// as .NET's. Cancelling WhenAll (its handler's slot, or with_cancellation)
+// cancels every operation still running.
 //
 // WhenAny, as .NET's: over tasks (TaskOf, tap/task_of.hpp) it completes with
 // the task that finished first, successfully even when that task failed or
