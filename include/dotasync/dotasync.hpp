@@ -57,4 +57,20 @@
 #include <dotasync/net/tcp_listener.hpp>
 #include <dotasync/net/udp_client.hpp>
 
+#include <dotasync/http/http_client.hpp>
+#include <dotasync/http/http_content.hpp>
+#include <dotasync/http/http_headers.hpp>
+#include <dotasync/http/http_method.hpp>
+#include <dotasync/http/http_request_exception.hpp>
+#include <dotasync/http/http_request_message.hpp>
+#include <dotasync/http/http_response_message.hpp>
+#include <dotasync/http/http_status_code.hpp>
+#include <dotasync/http/http_web_request.hpp>
+#include <dotasync/http/http_web_response.hpp>
+#include <dotasync/http/uri.hpp>
+#include <dotasync/http/web_client.hpp>
+#include <dotasync/http/web_client_event_args.hpp>
+#include <dotasync/http/web_exception.hpp>
+#include <dotasync/http/web_request.hpp>
+
 #endif
