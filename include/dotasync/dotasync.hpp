@@ -67,10 +67,13 @@
 #include <dotasync/http/http_status_code.hpp>
 #include <dotasync/http/http_web_request.hpp>
 #include <dotasync/http/http_web_response.hpp>
+#include <dotasync/http/service_point_manager.hpp>
+#include <dotasync/http/ssl_stream.hpp>
 #include <dotasync/http/uri.hpp>
 #include <dotasync/http/web_client.hpp>
 #include <dotasync/http/web_client_event_args.hpp>
 #include <dotasync/http/web_exception.hpp>
 #include <dotasync/http/web_request.hpp>
+#include <dotasync/http/x509_certificate2.hpp>
 
 #endif

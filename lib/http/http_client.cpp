@@ -80,8 +80,6 @@ detail::http_request_data HttpClient::prepare(const HttpMethod& method, const ur
     const auto scheme = data.uri.Scheme();
     if (scheme != "http" && scheme != "https")
         throw ArgumentException("Only 'http' and 'https' schemes are allowed.", "requestUri");
-    if (scheme == "https")
-        throw NotSupportedException("The 'https' scheme is not supported by this build of HttpClient.");
     data.method = method;
     data.content = std::move(content);
     data.headers.assign(default_headers_.begin(), default_headers_.end());
@@ -124,7 +122,9 @@ void HttpClient::start_send(detail::http_request_data request, HttpCompletionOpt
 std::string HttpClient::string_of(HttpResponseMessage response)
 {
     response.EnsureSuccessStatusCode();
-    return detail::http_content_access::buffered(response.Content());
+    // The response is this function's own copy, and its content is shared
+    // with nothing else, so the body can be moved out.
+    return detail::http_content_access::take_buffered(response.Content());
 }
 
 std::vector<std::uint8_t> HttpClient::bytes_of(HttpResponseMessage response)

@@ -189,6 +189,14 @@ std::string http_content_access::buffered(const HttpContent& content)
     return content.core_->buffer.value_or(std::string());
 }
 
+std::string http_content_access::take_buffered(HttpContent& content)
+{
+    std::lock_guard lock(content.core_->mutex);
+    if (!content.core_->buffer)
+        return {};
+    return std::move(*content.core_->buffer);
+}
+
 } // namespace detail
 
 } // namespace dotasync

@@ -24,7 +24,7 @@ std::shared_ptr<HttpWebRequest> WebRequest::Create(std::string_view requestUriSt
 
 std::shared_ptr<HttpWebRequest> WebRequest::Create(const Uri& requestUri)
 {
-    if (!requestUri.IsAbsoluteUri() || requestUri.Scheme() != "http")
+    if (!requestUri.IsAbsoluteUri() || (requestUri.Scheme() != "http" && requestUri.Scheme() != "https"))
         throw NotSupportedException("The URI prefix is not recognized.");
     return std::make_shared<HttpWebRequest>(requestUri);
 }

@@ -146,7 +146,7 @@ prepared prepare(const std::optional<Uri>& base, const WebHeaderCollection& head
                                                                        "address")),
                {}};
     const auto scheme = p.uri.Scheme();
-    if (scheme != "http")
+    if (scheme != "http" && scheme != "https")
         throw NotSupportedException("The URI prefix is not recognized.");
     p.data.method = HttpMethod(method);
     p.data.uri = p.uri;

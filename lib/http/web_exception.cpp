@@ -4,6 +4,7 @@
 
 #include <dotasync/core/socket_error.hpp>
 #include <dotasync/http/http_request_exception.hpp>
+#include <dotasync/http/ssl_stream.hpp>
 
 namespace dotasync {
 
@@ -49,6 +50,17 @@ std::exception_ptr web_failure(const std::exception_ptr& failure, const Uri& uri
             return std::make_exception_ptr(
                 WebException("Unable to connect to the remote server", WebExceptionStatus::ConnectFailure,
                              e.InnerException()));
+        } catch (const AuthenticationException& a) {
+            // A certificate refused has no inner failure; a handshake that
+            // broke down has the transport's.
+            if (!a.InnerException())
+                return std::make_exception_ptr(WebException("The underlying connection was closed: Could not "
+                                                            "establish trust relationship for the SSL/TLS secure "
+                                                            "channel.",
+                                                            WebExceptionStatus::TrustFailure, e.InnerException()));
+            return std::make_exception_ptr(WebException("The request was aborted: Could not create SSL/TLS secure "
+                                                        "channel.",
+                                                        WebExceptionStatus::SecureChannelFailure, e.InnerException()));
         } catch (...) {
         }
         return std::make_exception_ptr(

@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +14,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <charconv>
+#include <memory>
 #include <chrono>
 #include <string_view>
 
@@ -67,7 +70,8 @@ std::string page_of(std::string_view name)
 }
 
 // Answers one request; false when the connection is to be closed.
-asio::awaitable<bool> answer(tcp::socket& socket, const http::request<http::string_body>& request)
+template <class Socket>
+asio::awaitable<bool> answer(Socket& socket, const http::request<http::string_body>& request)
 {
     const std::string_view full(request.target().data(), request.target().size());
     const auto q = full.find('?');
@@ -175,7 +179,7 @@ asio::awaitable<bool> answer(tcp::socket& socket, const http::request<http::stri
     if (path == "/drop")
         co_return false;
     if (path == "/hang") {
-        asio::steady_timer forever(socket.get_executor(), asio::steady_timer::time_point::max());
+        asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
         co_await forever.async_wait(use_tuple);
         co_return false;
     }
@@ -184,7 +188,8 @@ asio::awaitable<bool> answer(tcp::socket& socket, const http::request<http::stri
     co_return co_await send();
 }
 
-asio::awaitable<void> session(tcp::socket socket, std::atomic<int>& requests)
+template <class Socket>
+asio::awaitable<void> serve(Socket& socket, std::atomic<int>& requests)
 {
     beast::flat_buffer buffer;
     for (;;) {
@@ -196,12 +201,28 @@ asio::awaitable<void> session(tcp::socket socket, std::atomic<int>& requests)
         if (!co_await answer(socket, request))
             break;
     }
+}
+
+asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<asio::ssl::context> tls, std::atomic<int>& requests)
+{
     boost::system::error_code ignored;
+    if (tls) {
+        asio::ssl::stream<tcp::socket> secure(std::move(socket), *tls);
+        auto [ec] = co_await secure.async_handshake(asio::ssl::stream_base::server, use_tuple);
+        if (!ec) {
+            co_await serve(secure, requests);
+            co_await secure.async_shutdown(use_tuple);
+        }
+        secure.lowest_layer().close(ignored);
+        co_return;
+    }
+    co_await serve(socket, requests);
     socket.shutdown(tcp::socket::shutdown_send, ignored);
     socket.close(ignored);
 }
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::atomic<int>& connections, std::atomic<int>& requests)
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::shared_ptr<asio::ssl::context> tls,
+                                  std::atomic<int>& connections, std::atomic<int>& requests)
 {
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
@@ -211,7 +232,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::atomic<int>& con
             continue;
         connections.fetch_add(1);
         socket.set_option(tcp::no_delay(true), ec);
-        asio::co_spawn(acceptor.get_executor(), session(std::move(socket), requests), asio::detached);
+        asio::co_spawn(acceptor.get_executor(), session(std::move(socket), tls, requests), asio::detached);
     }
 }
 
@@ -225,10 +246,17 @@ std::string pattern_bytes(std::size_t n)
     return s;
 }
 
-local_http_server::local_http_server() : acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0))
+local_http_server::local_http_server(std::optional<pem_identity> tls)
+    : acceptor_(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0)), tls_(tls.has_value())
 {
     port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(io_, accept_loop(acceptor_, connections_, requests_), asio::detached);
+    std::shared_ptr<asio::ssl::context> context;
+    if (tls) {
+        context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+        context->use_certificate_chain(asio::buffer(tls->certificate));
+        context->use_private_key(asio::buffer(tls->key), asio::ssl::context::pem);
+    }
+    asio::co_spawn(io_, accept_loop(acceptor_, std::move(context), connections_, requests_), asio::detached);
     thread_ = std::thread([this] { io_.run(); });
 }
 
@@ -240,7 +268,7 @@ local_http_server::~local_http_server()
 
 std::string local_http_server::base_url() const
 {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/";
+    return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) + "/";
 }
 
 } // namespace sample

@@ -17,13 +17,17 @@
 //   GET  /hang                 never answers
 //   anything else              404 "not found"
 // Every connection is kept alive between requests unless the request asks
-// otherwise. The destructor closes everything.
+// otherwise. Given a TLS identity, it speaks https only. The destructor
+// closes everything.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "self_signed_certificate.hpp"
+
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -31,13 +35,13 @@ namespace sample {
 
 class local_http_server {
 public:
-    local_http_server();
+    explicit local_http_server(std::optional<pem_identity> tls = std::nullopt);
     ~local_http_server();
     local_http_server(const local_http_server&) = delete;
     local_http_server& operator=(const local_http_server&) = delete;
 
     int port() const noexcept { return port_; }
-    // "http://127.0.0.1:PORT/"
+    // "http://127.0.0.1:PORT/" (https with a TLS identity)
     std::string base_url() const;
     // Connections accepted and requests answered so far.
     int connections() const noexcept { return connections_.load(); }
@@ -47,6 +51,7 @@ private:
     boost::asio::io_context io_{1};
     boost::asio::ip::tcp::acceptor acceptor_;
     int port_ = 0;
+    bool tls_ = false;
     std::atomic<int> connections_{0};
     std::atomic<int> requests_{0};
     std::thread thread_;

@@ -1,8 +1,10 @@
 #include "http_client_core.hpp"
 
 #include "http_content_core.hpp"
+#include "tls.hpp"
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/http/service_point_manager.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,6 +14,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -48,9 +51,20 @@ constexpr int max_redirects = 50;
 struct http_connection {
     explicit http_connection(asio::any_io_executor executor) : socket(std::move(executor)) {}
     tcp::socket socket;
+    // The TLS session over socket, for https.
+    std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls;
     beast::flat_buffer buffer;
     std::string key;
 };
+
+// Runs op on the connection's stream: the TLS session, or the socket.
+template <class Op>
+auto on_stream(http_connection& connection, Op op)
+{
+    if (connection.tls)
+        return op(*connection.tls);
+    return op(connection.socket);
+}
 using connection_ptr = std::unique_ptr<http_connection>;
 using response_parser = http::response_parser<http::buffer_body>;
 
@@ -63,7 +77,7 @@ enum class stop_reason : int { none = 0, canceled = 1, timed_out = 2 };
 // check().
 struct exchange_control : std::enable_shared_from_this<exchange_control> {
     explicit exchange_control(const asio::any_io_executor& executor)
-        : strand(asio::make_strand(executor)), timer(strand)
+        : strand(asio::make_strand(executor))
     {
     }
 
@@ -83,7 +97,6 @@ struct exchange_control : std::enable_shared_from_this<exchange_control> {
             error_code ignored;
             connection->socket.close(ignored);
         }
-        timer.cancel();
     }
 
     void watch(const CancellationToken& token)
@@ -100,11 +113,10 @@ struct exchange_control : std::enable_shared_from_this<exchange_control> {
     }
 
     // Called on the strand when the coroutine ends, however it ends.
-    void finish()
+    void finish();
+
+    void release_registrations()
     {
-        resolver = nullptr;
-        connection = nullptr;
-        timer.cancel();
         std::vector<CancellationTokenRegistration> taken;
         {
             std::lock_guard lock(mutex);
@@ -133,8 +145,10 @@ struct exchange_control : std::enable_shared_from_this<exchange_control> {
     }
 
     asio::strand<asio::any_io_executor> strand;
-    asio::steady_timer timer;
     std::atomic<int> reason{0};
+    // The client whose deadline list holds this request, while it does.
+    std::shared_ptr<http_client_core> deadline_owner;
+    std::multimap<std::chrono::steady_clock::time_point, std::weak_ptr<exchange_control>>::iterator deadline;
     std::chrono::milliseconds timeout{0};
     tcp::resolver* resolver = nullptr;
     http_connection* connection = nullptr;
@@ -190,8 +204,59 @@ bool is_redirect(int status)
 
 } // namespace
 
-struct http_client_core {
-    explicit http_client_core(asio::any_io_executor e) : executor(std::move(e)) {}
+// Every request in flight is an entry in its client's deadline list (at
+// time_point::max() without a time-out): CancelPendingRequests stops them
+// all, and one timer per client waits for the earliest deadline. A request
+// adds and removes its entry under the client's mutex, and the timer is
+// re-armed only when a request's deadline comes before every other, which
+// with one Timeout for all is the first request only. (A timer per request
+// would cost two timerfd system calls per request, and a CancellationToken
+// registration per request an allocation.)
+struct http_client_core : std::enable_shared_from_this<http_client_core> {
+    using clock = std::chrono::steady_clock;
+    using deadline_list = std::multimap<clock::time_point, std::weak_ptr<exchange_control>>;
+
+    // The timer runs on the default runtime, not on the client's executor:
+    // a wait of up to Timeout must not keep the caller's io_context::run()
+    // from returning once its requests are done.
+    explicit http_client_core(asio::any_io_executor e) : executor(std::move(e)), deadline_timer(ThreadPool::Executor())
+    {
+    }
+
+    void add_deadline(const std::shared_ptr<exchange_control>& control, clock::time_point at)
+    {
+        std::lock_guard lock(mutex);
+        control->deadline = deadlines.emplace(at, control);
+        control->deadline_owner = shared_from_this();
+        if (at < armed_for)
+            arm(at);
+    }
+
+    // Stops every request in flight.
+    void stop_all()
+    {
+        std::vector<std::shared_ptr<exchange_control>> live;
+        {
+            std::lock_guard lock(mutex);
+            for (const auto& [at, weak] : deadlines)
+                if (auto c = weak.lock())
+                    live.push_back(std::move(c));
+        }
+        for (auto& c : live)
+            c->stop(stop_reason::canceled);
+    }
+
+    void remove_deadline(exchange_control& control)
+    {
+        std::lock_guard lock(mutex);
+        deadlines.erase(control.deadline);
+    }
+
+    asio::any_io_executor executor;
+    std::mutex mutex;
+    asio::steady_timer deadline_timer;
+    deadline_list deadlines;
+    clock::time_point armed_for = clock::time_point::max();
 
     connection_ptr take(const std::string& key)
     {
@@ -214,12 +279,64 @@ struct http_client_core {
             kept.push_back(std::move(c));
     }
 
-    asio::any_io_executor executor;
-    std::mutex mutex;
+    // The client TLS context, made with the first https connection.
+    asio::ssl::context& tls_context()
+    {
+        std::lock_guard lock(mutex);
+        if (!tls)
+            tls = make_tls_client_context();
+        return *tls;
+    }
+
+    std::unique_ptr<asio::ssl::context> tls;
     std::map<std::string, std::vector<connection_ptr>> idle;
-    CancellationTokenSource pending;
     bool disposed = false;
+
+private:
+    // Called with the mutex held.
+    void arm(clock::time_point at)
+    {
+        armed_for = at;
+        deadline_timer.expires_at(at);
+        deadline_timer.async_wait([weak = weak_from_this()](error_code ec) {
+            if (ec)
+                return;
+            if (auto self = weak.lock())
+                self->expire();
+        });
+    }
+
+    void expire()
+    {
+        std::vector<std::shared_ptr<exchange_control>> late;
+        {
+            std::lock_guard lock(mutex);
+            const auto now = clock::now();
+            armed_for = clock::time_point::max();
+            // Past entries stay until their requests, stopped now, remove
+            // them as they end; stopping twice does nothing.
+            auto it = deadlines.begin();
+            for (; it != deadlines.end() && it->first <= now; ++it)
+                if (auto c = it->second.lock())
+                    late.push_back(std::move(c));
+            if (it != deadlines.end())
+                arm(it->first);
+        }
+        for (auto& c : late)
+            c->stop(stop_reason::timed_out);
+    }
 };
+
+void exchange_control::finish()
+{
+    resolver = nullptr;
+    connection = nullptr;
+    if (deadline_owner) {
+        deadline_owner->remove_deadline(*this);
+        deadline_owner.reset();
+    }
+    release_registrations();
+}
 
 namespace {
 
@@ -254,16 +371,27 @@ public:
             control->connection = connection_.get();
             while (!parser_->is_done()) {
                 control->check();
-                body.data = chunk_.data();
-                body.size = chunk_.size();
-                auto [ec, n] = co_await http::async_read(connection_->socket, connection_->buffer, *parser_, use_tuple);
+                // The bytes go straight into the result: as much room as the
+                // announced length leaves (one read for most bodies), or a
+                // chunk at a time when the length is unknown or progress is
+                // reported.
+                const std::size_t before = out.size();
+                std::size_t room = total > 0 && std::size_t(total) > before ? std::size_t(total) - before : chunk_size;
+                if (progress_)
+                    room = std::min(room, chunk_size);
+                out.resize(before + room);
+                body.data = out.data() + before;
+                body.size = room;
+                auto [ec, n] = co_await on_stream(*connection_, [this](auto& stream) {
+                    return http::async_read(stream, connection_->buffer, *parser_, use_tuple);
+                });
                 control->check();
                 if (ec == http::error::need_buffer)
                     ec = {};
                 if (ec)
                     std::rethrow_exception(transport_failure(ec, true));
-                const auto got = chunk_.size() - body.size;
-                out.append(chunk_.data(), got);
+                const auto got = room - body.size;
+                out.resize(before + got);
                 if (std::int64_t(out.size()) > max_buffer_)
                     throw too_large();
                 if (progress_ && got > 0)
@@ -308,7 +436,7 @@ private:
     std::unique_ptr<response_parser> parser_;
     std::int64_t max_buffer_;
     std::function<void(std::int64_t, std::int64_t)> progress_;
-    std::array<char, 16 * 1024> chunk_{};
+    static constexpr std::size_t chunk_size = 16 * 1024;
 };
 
 asio::awaitable<connection_ptr> connect(std::shared_ptr<http_client_core> core,
@@ -334,6 +462,24 @@ asio::awaitable<connection_ptr> connect(std::shared_ptr<http_client_core> core,
         throw_connect_failure(cec, uri);
     error_code ignored;
     connection->socket.set_option(tcp::no_delay(true), ignored);
+    if (uri.Scheme() == "https") {
+        connection->tls = std::make_unique<asio::ssl::stream<tcp::socket&>>(connection->socket, core->tls_context());
+        set_tls_server_name(connection->tls->native_handle(), host);
+        control->connection = connection.get();
+        auto [hec] = co_await connection->tls->async_handshake(asio::ssl::stream_base::client, use_tuple);
+        control->connection = nullptr;
+        control->check();
+        std::exception_ptr failure;
+        if (hec)
+            failure = std::make_exception_ptr(AuthenticationException(
+                "Authentication failed, see inner exception.",
+                std::make_exception_ptr(IOException(hec.message(), std::error_code(hec)))));
+        else
+            failure = judge_server_certificate(connection->tls->native_handle(), host,
+                                               ServicePointManager::ServerCertificateValidationCallback(), std::any());
+        if (failure)
+            throw HttpRequestException("The SSL connection could not be established, see inner exception.", failure);
+    }
     co_return connection;
 }
 
@@ -374,14 +520,6 @@ asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> 
                                               http_send_options options)
 {
     finish_guard guard{control};
-    if (options.timeout.count() > 0) {
-        control->timer.expires_after(options.timeout);
-        control->timer.async_wait([weak = std::weak_ptr<exchange_control>(control)](error_code ec) {
-            if (!ec)
-                if (auto c = weak.lock())
-                    c->stop(stop_reason::timed_out);
-        });
-    }
     control->check();
     std::string body;
     bool has_body = request.content != nullptr;
@@ -403,7 +541,8 @@ asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> 
             if (!connection)
                 connection = co_await connect(core, control, uri, key);
             control->connection = connection.get();
-            auto [wec, written] = co_await http::async_write(connection->socket, message, use_tuple);
+            auto [wec, written] = co_await on_stream(
+                *connection, [&message](auto& stream) { return http::async_write(stream, message, use_tuple); });
             control->check();
             error_code ec = wec;
             bool reading = false;
@@ -412,8 +551,9 @@ asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> 
                 parser->body_limit(boost::none);
                 if (method == HttpMethod::Head())
                     parser->skip(true);
-                auto [rec, n] = co_await http::async_read_header(connection->socket, connection->buffer, *parser,
-                                                                 use_tuple);
+                auto [rec, n] = co_await on_stream(*connection, [&](auto& stream) {
+                    return http::async_read_header(stream, connection->buffer, *parser, use_tuple);
+                });
                 control->check();
                 ec = rec;
                 reading = true;
@@ -493,20 +633,9 @@ asio::any_io_executor http_executor(const http_client_core& core) noexcept
     return core.executor;
 }
 
-CancellationToken http_pending_token(http_client_core& core)
-{
-    std::lock_guard lock(core.mutex);
-    return core.pending.Token();
-}
-
 void http_cancel_pending(http_client_core& core)
 {
-    CancellationTokenSource old;
-    {
-        std::lock_guard lock(core.mutex);
-        old = std::exchange(core.pending, CancellationTokenSource());
-    }
-    old.Cancel();
+    core.stop_all();
 }
 
 void http_dispose(http_client_core& core)
@@ -534,7 +663,11 @@ void http_start_send(const std::shared_ptr<http_client_core>& core, http_request
     auto control = std::make_shared<exchange_control>(core->executor);
     control->timeout = options.timeout;
     control->watch(cancellationToken);
-    control->watch(http_pending_token(*core));
+    // The entry in the client's list exists before the request starts, so
+    // that CancelPendingRequests from now on reaches it.
+    core->add_deadline(control, options.timeout.count() > 0
+                                    ? std::chrono::steady_clock::now() + options.timeout
+                                    : std::chrono::steady_clock::time_point::max());
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (slot.is_connected()) {
         slot.assign([weak = std::weak_ptr<exchange_control>(control)](asio::cancellation_type) {

@@ -41,8 +41,7 @@ using http_response_handler = boost::asio::any_completion_handler<void(std::exce
 
 std::shared_ptr<http_client_core> make_http_client_core(boost::asio::any_io_executor executor);
 boost::asio::any_io_executor http_executor(const http_client_core& core) noexcept;
-// The token every request of the client also watches.
-CancellationToken http_pending_token(http_client_core& core);
+// Stops every request of the client in flight.
 void http_cancel_pending(http_client_core& core);
 // Cancels pending requests, closes kept connections; later sends fail with
 // ObjectDisposedException(objectName).

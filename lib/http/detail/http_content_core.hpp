@@ -56,6 +56,8 @@ struct http_content_access {
     // The bytes of a content that is in memory (a response read with
     // ResponseContentRead); empty otherwise.
     static std::string buffered(const HttpContent& content);
+    // The same bytes, moved out: for a response nothing else shares.
+    static std::string take_buffered(HttpContent& content);
 };
 
 } // namespace dotasync::detail
