@@ -172,21 +172,17 @@ public:
     void cancel_after(std::chrono::milliseconds delay)
     {
         check_delay(delay);
+        std::unique_lock lock(mutex_);
+        if (disposed_)
+            throw ObjectDisposedException("CancellationTokenSource");
         if (delay == std::chrono::milliseconds(0)) {
             // No delay cancels now, on the calling thread: the source is
             // canceled when the call returns, as .NET's is.
-            {
-                std::lock_guard lock(mutex_);
-                if (disposed_)
-                    throw ObjectDisposedException("CancellationTokenSource");
-                ++timer_generation_;
-            }
+            ++timer_generation_;
+            lock.unlock();
             cancel(false);
             return;
         }
-        std::lock_guard lock(mutex_);
-        if (disposed_)
-            throw ObjectDisposedException("CancellationTokenSource");
         if (canceled())
             return;
         // Each CancelAfter starts a new generation; a wait of an earlier one

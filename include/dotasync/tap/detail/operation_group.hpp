@@ -40,15 +40,14 @@ public:
 
     boost::asio::cancellation_slot child_slot(std::size_t index) noexcept { return signals_[index].slot(); }
 
-    // Emits type to every child that is running (except one), and to every
-    // child launched from now on.
-    void cancel_children(boost::asio::cancellation_type type, std::size_t except = static_cast<std::size_t>(-1))
+    // Emits type to every child that is running, and to every child
+    // launched from now on.
+    void cancel_children(boost::asio::cancellation_type type)
     {
         std::lock_guard lock(mutex_);
         pending_cancel_ = pending_cancel_ | type;
-        except_ = except;
         for (std::size_t i = 0; i < done_.size(); ++i)
-            if (i != except && launched_[i] && !done_[i])
+            if (launched_[i] && !done_[i])
                 signals_[i].emit(type);
     }
 
@@ -57,7 +56,7 @@ protected:
     {
         std::lock_guard lock(mutex_);
         launched_[index] = 1;
-        if (pending_cancel_ != boost::asio::cancellation_type::none && index != except_ && !done_[index])
+        if (pending_cancel_ != boost::asio::cancellation_type::none && !done_[index])
             signals_[index].emit(pending_cancel_);
     }
 
@@ -94,7 +93,6 @@ private:
     std::vector<char> done_;
     std::vector<char> launched_;
     boost::asio::cancellation_type pending_cancel_ = boost::asio::cancellation_type::none;
-    std::size_t except_ = static_cast<std::size_t>(-1);
 };
 
 // The executor the children's handlers report: the outer handler's, when it
