@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -193,12 +194,23 @@ asio::awaitable<void> serve(Socket& socket, std::atomic<int>& requests)
 {
     beast::flat_buffer buffer;
     for (;;) {
-        http::request<http::string_body> request;
-        auto [ec, n] = co_await http::async_read(socket, buffer, request, use_tuple);
-        if (ec)
+        // The head first: /sink never reads a body, so that a client's
+        // upload stalls once the connection's buffers are full.
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(boost::none);
+        auto [hec, hn] = co_await http::async_read_header(socket, buffer, parser, use_tuple);
+        if (hec)
             break;
         requests.fetch_add(1);
-        if (!co_await answer(socket, request))
+        if (parser.get().target() == "/sink") {
+            asio::steady_timer forever(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+            co_await forever.async_wait(use_tuple);
+            break;
+        }
+        auto [ec, n] = co_await http::async_read(socket, buffer, parser, use_tuple);
+        if (ec)
+            break;
+        if (!co_await answer(socket, parser.get()))
             break;
     }
 }

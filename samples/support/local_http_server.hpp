@@ -15,7 +15,9 @@
 //   GET  /close                "bye", then the connection is closed
 //   GET  /drop                 closes the connection without an answer
 //   GET  /hang                 never answers
+//   ANY  /sink                 never answers, nor reads the request's body
 //   anything else              404 "not found"
+// requests() counts requests whose head was read.
 // Every connection is kept alive between requests unless the request asks
 // otherwise. Given a TLS identity, it speaks https only. The destructor
 // closes everything.

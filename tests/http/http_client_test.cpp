@@ -340,6 +340,22 @@ BOOST_AUTO_TEST_CASE(a_CancellationToken_cancels_before_the_start_while_waiting_
     failure_of<TaskCanceledException>(std::move(body));
 }
 
+BOOST_AUTO_TEST_CASE(a_CancellationToken_cancels_while_the_request_body_is_being_sent)
+{
+    local_http_server server;
+    HttpClient client;
+    // 64 MiB to a server that reads none of it: the write stalls once the
+    // connection's buffers are full, and the cancellation ends it there.
+    auto body = std::make_shared<StringContent>(std::string(64 * 1024 * 1024, 'x'));
+    CancellationTokenSource cts;
+    auto sending = client.PostAsync(server.base_url() + "sink", body, cts.Token(), asio::use_future);
+    for (int i = 0; i < 1000 && server.requests() < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    BOOST_TEST(server.requests() == 1);
+    cts.Cancel();
+    failure_of<TaskCanceledException>(std::move(sending));
+}
+
 BOOST_AUTO_TEST_CASE(ResponseHeadersRead_completes_before_the_body_which_is_read_later_and_kept)
 {
     local_http_server server;
