@@ -11,14 +11,16 @@
 
 namespace dotasync {
 
-namespace {
-
-bool same_name(std::string_view a, std::string_view b)
+bool detail::same_http_header_name(std::string_view a, std::string_view b) noexcept
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
                return std::tolower(x) == std::tolower(y);
            });
 }
+
+using detail::same_http_header_name;
+
+namespace {
 
 bool is_token(std::string_view name)
 {
@@ -36,9 +38,10 @@ bool has_new_line(std::string_view value)
 
 bool detail::is_http_content_header(std::string_view name) noexcept
 {
-    if (name.size() >= 8 && same_name(name.substr(0, 8), "content-"))
+    if (name.size() >= 8 && same_http_header_name(name.substr(0, 8), "content-"))
         return true;
-    return same_name(name, "expires") || same_name(name, "last-modified") || same_name(name, "allow");
+    return same_http_header_name(name, "expires") || same_http_header_name(name, "last-modified") ||
+           same_http_header_name(name, "allow");
 }
 
 bool HttpHeaders::accepts(std::string_view name) const
@@ -86,13 +89,13 @@ bool HttpHeaders::TryAddWithoutValidation(std::string_view name, std::string_vie
 bool HttpHeaders::Remove(std::string_view name)
 {
     const auto before = entries_.size();
-    std::erase_if(entries_, [&](const value_type& e) { return same_name(e.first, name); });
+    std::erase_if(entries_, [&](const value_type& e) { return same_http_header_name(e.first, name); });
     return entries_.size() != before;
 }
 
 bool HttpHeaders::Contains(std::string_view name) const
 {
-    return std::any_of(entries_.begin(), entries_.end(), [&](const value_type& e) { return same_name(e.first, name); });
+    return std::any_of(entries_.begin(), entries_.end(), [&](const value_type& e) { return same_http_header_name(e.first, name); });
 }
 
 std::vector<std::string> HttpHeaders::GetValues(std::string_view name) const
@@ -107,7 +110,7 @@ bool HttpHeaders::TryGetValues(std::string_view name, std::vector<std::string>& 
 {
     std::vector<std::string> found;
     for (const auto& [n, v] : entries_)
-        if (same_name(n, name))
+        if (same_http_header_name(n, name))
             found.push_back(v);
     if (found.empty())
         return false;
@@ -126,7 +129,7 @@ std::string HttpHeaders::ToString() const
 std::optional<std::string> HttpHeaders::first(std::string_view name) const
 {
     for (const auto& [n, v] : entries_)
-        if (same_name(n, name))
+        if (same_http_header_name(n, name))
             return v;
     return std::nullopt;
 }

@@ -4,6 +4,7 @@
 #include "detail/http_client_core.hpp"
 #include "detail/http_content_core.hpp"
 #include "detail/web_failure.hpp"
+#include "detail/web_headers.hpp"
 
 #include <dotasync/http/http_method.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -130,14 +131,7 @@ void HttpWebRequest::start_response(CancellationToken cancellationToken,
         throw ProtocolViolationException("You must write ContentLength bytes to the request stream before calling "
                                          "[Begin]GetResponse.");
     }
-    for (const auto& [name, value] : headers_) {
-        if (detail::is_http_content_header(name)) {
-            if (content && name != "Content-Length")
-                content->Headers().TryAddWithoutValidation(name, value);
-        } else {
-            data.headers.emplace_back(name, value);
-        }
-    }
+    detail::apply_web_headers(headers_, content.get(), data.headers);
     data.content = std::move(content);
     detail::http_send_options options;
     options.timeout = std::chrono::milliseconds(timeout_ < 0 ? 0 : timeout_);

@@ -3,6 +3,7 @@
 #include "detail/http_client_core.hpp"
 #include "detail/http_content_core.hpp"
 #include "detail/web_failure.hpp"
+#include "detail/web_headers.hpp"
 
 #include <dotasync/eap/async_operation.hpp>
 #include <dotasync/http/http_content.hpp>
@@ -153,18 +154,7 @@ prepared prepare(const std::optional<Uri>& base, const WebHeaderCollection& head
     std::shared_ptr<HttpContent> content;
     if (has_body)
         content = std::make_shared<StringContent>(std::move(body));
-    for (const auto& [name, value] : headers) {
-        if (detail::is_http_content_header(name)) {
-            if (content && !std::equal(name.begin(), name.end(), "Content-Length", "Content-Length" + 14,
-                                       [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-                if (content->Headers().Contains(name))
-                    content->Headers().Remove(name);
-                content->Headers().TryAddWithoutValidation(name, value);
-            }
-        } else {
-            p.data.headers.emplace_back(name, value);
-        }
-    }
+    detail::apply_web_headers(headers, content.get(), p.data.headers);
     if (content && !headers.Contains("Content-Type"))
         content->Headers().ContentType("application/x-www-form-urlencoded");
     p.data.content = std::move(content);

@@ -45,6 +45,9 @@ struct http_content_core {
 // Last-Modified, Allow) rather than to a request's or a response's.
 bool is_http_content_header(std::string_view name) noexcept;
 
+// Whether two header names are the same, as HTTP compares them (without case).
+bool same_http_header_name(std::string_view a, std::string_view b) noexcept;
+
 struct http_content_access {
     static std::shared_ptr<HttpContent> make(std::shared_ptr<http_content_core> core);
     static const std::shared_ptr<http_content_core>& core(const HttpContent& content) { return content.core_; }
