@@ -54,6 +54,8 @@ BOOST_AUTO_TEST_CASE(a_POST_body_goes_through_the_request_stream)
     auto request = WebRequest::Create(server.base_url() + "echo");
     request->Method("POST");
     request->ContentType("application/json");
+    request->Headers().Add("Content-Language", "en");
+    request->Headers().Add("Content-Language", "fr");
     auto ar = request->BeginGetRequestStream({}, {});
     BOOST_TEST(ar->CompletedSynchronously());
     Stream& body = request->EndGetRequestStream(ar);
@@ -62,6 +64,8 @@ BOOST_AUTO_TEST_CASE(a_POST_body_goes_through_the_request_stream)
     auto response = request->GetResponse();
     BOOST_TEST(read_all(response->GetResponseStream()) == text);
     BOOST_TEST(response->Headers().Get("X-Req-Content-Type") == "application/json");
+    // Both values of a content header reach the server.
+    BOOST_TEST((response->Headers().GetValues("X-Req-Content-Language") == std::vector<std::string>{"en", "fr"}));
     BOOST_TEST(response->ContentLength() == 7);
     BOOST_CHECK_THROW(request->GetRequestStream(), InvalidOperationException);
 }
