@@ -2,6 +2,7 @@
 #ifndef DOTASYNC_DOTASYNC_HPP
 #define DOTASYNC_DOTASYNC_HPP
 
+#include <dotasync/core/apm_method.hpp>
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/error_mapping.hpp>
@@ -9,6 +10,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/core/wait_handle.hpp>
 
 #include <dotasync/threading/message_loop_synchronization_context.hpp>

@@ -6,21 +6,22 @@ namespace dotasync {
 
 namespace {
 
-// .NET appends the parameter name to an argument exception's message; ported
-// code that logs Message() then shows which argument was wrong.
+// .NET appends the parameter name to an argument exception's message, in
+// this form; ported code that logs Message(), or tests that compare it, then
+// see the same text.
 std::string with_param(std::string message, const std::string& param)
 {
     if (!param.empty())
-        message += " (parameter: " + param + ")";
+        message += " (Parameter '" + param + "')";
     return message;
 }
 
-// .NET's ObjectDisposedException names the object in its message whenever it
-// has a name, whatever message it was given.
+// .NET's ObjectDisposedException names the object on a line of its own
+// whenever it has a name, whatever message it was given.
 std::string disposed_message(std::string message, const std::string& objectName)
 {
     if (!objectName.empty())
-        message += " (object: " + objectName + ")";
+        message += "\nObject name: '" + objectName + "'.";
     return message;
 }
 
@@ -70,7 +71,7 @@ InvalidOperationException::InvalidOperationException(std::string message, std::e
 }
 
 ObjectDisposedException::ObjectDisposedException(std::string objectName)
-    : InvalidOperationException(disposed_message("The object was disposed and can no longer be used.", objectName)),
+    : InvalidOperationException(disposed_message("Cannot access a disposed object.", objectName)),
       object_name_(std::move(objectName))
 {
 }
@@ -89,7 +90,7 @@ ArgumentException::ArgumentException(std::string message, std::string paramName,
 }
 
 ArgumentNullException::ArgumentNullException(std::string paramName)
-    : ArgumentException("The argument must not be null.", std::move(paramName))
+    : ArgumentException("Value cannot be null.", std::move(paramName))
 {
 }
 
@@ -99,8 +100,7 @@ ArgumentNullException::ArgumentNullException(std::string paramName, std::string 
 }
 
 ArgumentOutOfRangeException::ArgumentOutOfRangeException(std::string paramName)
-    : ArgumentException("The argument is outside the range of valid values.",
-                        std::move(paramName))
+    : ArgumentException("Specified argument was out of the range of valid values.", std::move(paramName))
 {
 }
 
@@ -115,6 +115,11 @@ NotSupportedException::NotSupportedException(std::string message, std::exception
 }
 
 FormatException::FormatException(std::string message) : SystemException(std::move(message)) {}
+
+InvalidCastException::InvalidCastException(std::string message, std::exception_ptr inner)
+    : SystemException(std::move(message), std::move(inner))
+{
+}
 
 TimeoutException::TimeoutException(std::string message, std::exception_ptr inner)
     : SystemException(std::move(message), std::move(inner))

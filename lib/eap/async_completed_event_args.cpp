@@ -2,12 +2,14 @@
 
 #include <dotasync/core/exceptions.hpp>
 
+#include <dotasync/core/state_cast.hpp>
+
 #include <utility>
 
 namespace dotasync {
 
 AsyncCompletedEventArgs::AsyncCompletedEventArgs(std::exception_ptr error, bool canceled, std::any userState)
-    : error_(std::move(error)), canceled_(canceled), user_state_(std::move(userState))
+    : error_(std::move(error)), canceled_(canceled), user_state_(detail::non_null_state(std::move(userState)))
 {
 }
 

@@ -1,6 +1,7 @@
 #include <dotasync/eap/async_operation.hpp>
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/core/logging.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 
@@ -43,7 +44,7 @@ private:
 
 AsyncOperation::AsyncOperation(private_tag, std::any userSuppliedState,
                                std::shared_ptr<dotasync::SynchronizationContext> context)
-    : user_state_(std::move(userSuppliedState)), context_(std::move(context)), weak_context_(context_)
+    : user_state_(detail::non_null_state(std::move(userSuppliedState))), context_(std::move(context)), weak_context_(context_)
 {
 }
 

@@ -2,6 +2,7 @@
 
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/logging.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/eap/async_operation.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -15,7 +16,7 @@
 
 namespace dotasync {
 
-DoWorkEventArgs::DoWorkEventArgs(std::any argument) : argument_(std::move(argument)) {}
+DoWorkEventArgs::DoWorkEventArgs(std::any argument) : argument_(detail::non_null_state(std::move(argument))) {}
 
 DoWorkEventArgs::~DoWorkEventArgs() = default;
 

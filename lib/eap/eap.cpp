@@ -106,7 +106,8 @@ std::string type_name(const std::any& state)
 
 user_state_key user_state_key::of(const std::any& state)
 {
-    if (!state.has_value())
+    // nullptr is .NET's null: no state, as the eap token stores it.
+    if (!state.has_value() || state.type() == typeid(std::nullptr_t))
         return user_state_key(&empty_kind, std::any(), 0);
     if (auto maker = key_registry::instance().find(state.type()))
         return maker(state);
@@ -117,7 +118,7 @@ user_state_key user_state_key::of(const std::any& state)
 
 user_state_key user_state_key::lookup(const std::any& state)
 {
-    if (state.has_value() && !key_registry::instance().find(state.type()))
+    if (state.has_value() && state.type() != typeid(std::nullptr_t) && !key_registry::instance().find(state.type()))
         throw ArgumentException("A userState of type " + type_name(state) +
                                     " cannot be compared with the states of started operations; register the type "
                                     "with dotasync::register_user_state_type<T>().",

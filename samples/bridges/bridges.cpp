@@ -8,13 +8,13 @@
 //      completes synchronously, with the callback run inline.
 //   3. Callbacks -> TAP: an API that reports through a callback, on a thread
 //      of its own, becomes an awaitable operation with TaskCompletionSource.
-//   4. EAP -> TAP: EapUserProvider's GetUserAsync/GetUserCompleted pair
+//   4. EAP -> TAP: UserService's GetUserAsync/GetUserCompleted pair
 //      becomes an awaitable operation the same way, with the event handler
 //      in the callback's place.
 //
 // The coroutines run on an io_context driven by the main thread; section 2
 // is plain APM code, which blocks the main thread while it waits.
-#include "eap_user_provider.hpp"
+#include "user_service.hpp"
 
 #include <dotasync/dotasync.hpp>
 
@@ -218,7 +218,7 @@ asio::awaitable<void> AwaitCallbackApi()
 // 4. An EAP method wrapped as .NET wraps one in a task: a fresh userState
 // picks this call's completion out of every GetUserCompleted raised, the
 // handler unsubscribes itself and settles the TaskCompletionSource.
-auto GetUserTaskAsync(user_service::EapUserProvider& provider, int userId)
+auto GetUserTaskAsync(user_service::UserService& provider, int userId)
 {
     using user_service::GetUserCompletedEventArgs;
     dotasync::TaskCompletionSource<std::optional<user_service::User>> tcs;
@@ -250,7 +250,7 @@ auto GetUserTaskAsync(user_service::EapUserProvider& provider, int userId)
 asio::awaitable<void> AwaitEapMethod()
 {
     std::cout << "4. TaskCompletionSource: co_await over GetUserAsync/GetUserCompleted\n";
-    user_service::EapUserProvider provider;
+    user_service::UserService provider;
     auto adam = co_await GetUserTaskAsync(provider, 100);
     auto nobody = co_await GetUserTaskAsync(provider, 42);
     std::cout << "   user 100 is " << (adam ? adam->Name : "nobody") << "; user 42 "

@@ -18,7 +18,7 @@
 // The program then shows lookups running side by side (each with its own
 // userState), an unknown id, a rejected duplicate userState, a cancelled
 // lookup, and the synchronous GetUser.
-#include "eap_user_provider.hpp"
+#include "user_service.hpp"
 
 #include <dotasync/dotasync.hpp>
 
@@ -30,7 +30,7 @@
 #include <string>
 #include <thread>
 
-using user_service::EapUserProvider;
+using user_service::UserService;
 using user_service::GetUserCompletedEventArgs;
 
 namespace {
@@ -57,8 +57,10 @@ std::string label(const std::any& userState)
         return "(no userState)";
     // Appending, rather than "\"" + std::string(...), sidesteps a false
     // -Wrestrict warning that g++ 12 gives for that expression at -O3.
+    // The states are string literals; state_cast reads them as .NET's
+    // (string)userState would.
     std::string quoted = "\"";
-    quoted += std::any_cast<const char*>(userState);
+    quoted += dotasync::state_cast<std::string>(userState);
     quoted += '"';
     return quoted;
 }
@@ -84,7 +86,7 @@ void Print(const GetUserCompletedEventArgs& e, int loopThread)
     WriteLine("  GetUserCompleted " + label(e.UserState()) + ": " + what + "; on the loop thread: " + on_loop);
 }
 
-void FetchAndPrintUser(EapUserProvider& provider, int userId)
+void FetchAndPrintUser(UserService& provider, int userId)
 {
     const int loopThread = ManagedThreadId();
     provider.GetUserCompleted += [loopThread](const std::any&, const GetUserCompletedEventArgs& e) {
@@ -99,7 +101,7 @@ int main()
 {
     // The provider outlives the loop: in C++ nothing keeps an object alive
     // for the lookups it has started, as .NET's garbage collector does.
-    EapUserProvider provider;
+    UserService provider;
     int step = 0;
     int in_flight = 0;
 

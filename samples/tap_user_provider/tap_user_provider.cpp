@@ -13,7 +13,7 @@
 // coroutine (the await above), asio::use_future from a plain thread (.NET's
 // task.Result), or a callback (.NET's ContinueWith). A CancellationToken ends
 // a lookup early with OperationCanceledException.
-#include "tap_user_provider.hpp"
+#include "user_service.hpp"
 
 #include <dotasync/dotasync.hpp>
 
@@ -33,7 +33,7 @@
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using user_service::TapUserProvider;
+using user_service::UserService;
 using user_service::User;
 
 namespace {
@@ -44,14 +44,14 @@ std::string NameOf(const std::optional<User>& user)
 }
 
 // 1. The walk-through's method, as a coroutine.
-asio::awaitable<void> FetchAndPrintUser(const TapUserProvider& provider, int userId)
+asio::awaitable<void> FetchAndPrintUser(const UserService& provider, int userId)
 {
     std::optional<User> user = co_await provider.GetUserAsync(userId, asio::use_awaitable);
     std::cout << NameOf(user) << '\n';
 }
 
 // 4. A lookup given up after 50 ms; the service takes 200 ms.
-asio::awaitable<void> FetchWithTimeout(const TapUserProvider& provider, int userId)
+asio::awaitable<void> FetchWithTimeout(const UserService& provider, int userId)
 {
     dotasync::CancellationTokenSource cts;
     cts.CancelAfter(50ms);
@@ -76,7 +76,7 @@ void RunCoroutine(asio::awaitable<void> body)
 int main()
 {
     try {
-        const TapUserProvider provider;
+        const UserService provider;
 
         std::cout << "1. co_await: FetchAndPrintUser(100) prints\n   ";
         RunCoroutine(FetchAndPrintUser(provider, 100));

@@ -1,11 +1,10 @@
-// Tests for the sample library: UserService and EapUserProvider behave as the
+// Tests for the sample library: UserService's three faces behave as the
 // samples (and the .NET walk-through) say.
-#include "eap_user_provider.hpp"
-#include "tap_user_provider.hpp"
 #include "user_service.hpp"
 
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/threading/message_loop_synchronization_context.hpp>
 
 // A test hook of the library, private to it and never installed.
@@ -80,7 +79,7 @@ BOOST_AUTO_TEST_CASE(async_get_user_supports_per_operation_cancellation)
 
 BOOST_AUTO_TEST_CASE(GetUser_is_synchronous_and_takes_the_lookup_time)
 {
-    EapUserProvider provider(UserService(20ms));
+    UserService provider(20ms);
     const auto start = std::chrono::steady_clock::now();
     auto user = provider.GetUser(101);
     BOOST_TEST((std::chrono::steady_clock::now() - start >= 20ms));
@@ -91,7 +90,7 @@ BOOST_AUTO_TEST_CASE(GetUser_is_synchronous_and_takes_the_lookup_time)
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_raises_GetUserCompleted_on_the_loop_for_found_unknown_and_cancelled_lookups)
 {
-    EapUserProvider provider(UserService(10ms));
+    UserService provider(10ms);
     std::vector<outcome> seen;
     const auto loop_thread = std::this_thread::get_id();
     provider.GetUserCompleted += [&](const std::any& sender, const GetUserCompletedEventArgs& e) {
@@ -102,7 +101,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_raises_GetUserCompleted_on_the_loop_for_found_
         if (!o.cancelled && !o.failed)
             o.user = e.Result();
         o.on_loop = std::this_thread::get_id() == loop_thread &&
-                    std::any_cast<EapUserProvider*>(sender) == &provider;
+                    std::any_cast<UserService*>(sender) == &provider;
         seen.push_back(o);
     };
     dotasync::MessageLoopSynchronizationContext::Run([&] {
@@ -147,7 +146,7 @@ BOOST_AUTO_TEST_SUITE(tap_user_provider)
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_with_use_future_gives_the_user_or_empty_for_an_unknown_id)
 {
-    const TapUserProvider provider(UserService(10ms));
+    const UserService provider(10ms);
     auto adam = provider.GetUserAsync(100, asio::use_future);
     auto nobody = provider.GetUserAsync(42, asio::use_future);
     BOOST_REQUIRE(adam.wait_for(generous) == std::future_status::ready);
@@ -160,7 +159,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_with_use_future_gives_the_user_or_empty_for_an
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_awaited_in_a_coroutine_gives_the_user)
 {
-    const TapUserProvider provider(UserService(10ms));
+    const UserService provider(10ms);
     asio::io_context io;
     auto name = asio::co_spawn(
         io,
@@ -176,7 +175,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_awaited_in_a_coroutine_gives_the_user)
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_with_a_callback_passes_no_error_and_the_user)
 {
-    const TapUserProvider provider(UserService(10ms));
+    const UserService provider(10ms);
     std::promise<std::pair<bool, std::optional<User>>> result;
     provider.GetUserAsync(100, [&result](std::exception_ptr error, std::optional<User> user) {
         result.set_value({error != nullptr, std::move(user)});
@@ -191,7 +190,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_with_a_callback_passes_no_error_and_the_user)
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_cancelled_in_flight_throws_OperationCanceledException_and_releases_the_token)
 {
-    const TapUserProvider provider(UserService(1h));
+    const UserService provider(1h);
     dotasync::CancellationTokenSource cts;
     auto lookup = provider.GetUserAsync(100, cts.Token(), asio::use_future);
     cts.Cancel();
@@ -202,7 +201,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_cancelled_in_flight_throws_OperationCanceledEx
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_with_an_already_cancelled_token_throws_OperationCanceledException)
 {
-    const TapUserProvider provider(UserService(1h));
+    const UserService provider(1h);
     dotasync::CancellationTokenSource cts;
     cts.Cancel();
     auto lookup = provider.GetUserAsync(100, cts.Token(), asio::use_future);
@@ -212,7 +211,7 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_with_an_already_cancelled_token_throws_Operati
 
 BOOST_AUTO_TEST_CASE(GetUserAsync_that_finishes_first_is_not_affected_by_a_later_cancel)
 {
-    const TapUserProvider provider(UserService(1ms));
+    const UserService provider(1ms);
     dotasync::CancellationTokenSource cts;
     auto lookup = provider.GetUserAsync(101, cts.Token(), asio::use_future);
     BOOST_REQUIRE(lookup.wait_for(generous) == std::future_status::ready);
@@ -221,6 +220,55 @@ BOOST_AUTO_TEST_CASE(GetUserAsync_that_finishes_first_is_not_affected_by_a_later
     BOOST_REQUIRE(user);
     BOOST_TEST(user->Name == "Eve");
     BOOST_TEST(dotasync::detail::registration_count(cts.Token()) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(apm_face)
+
+BOOST_AUTO_TEST_CASE(BeginGetUser_then_EndGetUser_gives_the_user_and_the_callback_the_state)
+{
+    const UserService service(10ms);
+    std::promise<std::pair<std::string, std::string>> done;
+    service.BeginGetUser(
+        101,
+        [&](const dotasync::IAsyncResultPtr& ar) {
+            done.set_value({service.EndGetUser(ar)->Name, dotasync::state_cast<std::string>(ar->AsyncState())});
+        },
+        "lookup of Eve");
+    auto future = done.get_future();
+    BOOST_REQUIRE(future.wait_for(generous) == std::future_status::ready);
+    auto [name, state] = future.get();
+    BOOST_TEST(name == "Eve");
+    BOOST_TEST(state == "lookup of Eve");
+}
+
+BOOST_AUTO_TEST_CASE(EndGetUser_refuses_another_services_result_a_second_End_and_nullptr)
+{
+    const UserService first(1ms);
+    const UserService second(1ms);
+    auto ar = first.BeginGetUser(100, {}, nullptr);
+    BOOST_TEST(!ar->AsyncState().has_value());
+    BOOST_CHECK_THROW(second.EndGetUser(ar), dotasync::InvalidOperationException);
+    BOOST_TEST(first.EndGetUser(ar)->Name == "Adam");
+    BOOST_CHECK_THROW(first.EndGetUser(ar), dotasync::InvalidOperationException);
+    BOOST_CHECK_THROW(first.EndGetUser(nullptr), dotasync::ArgumentNullException);
+}
+
+BOOST_AUTO_TEST_CASE(A_string_userState_starts_the_EAP_face_and_a_completion_token_the_TAP_face)
+{
+    UserService service(1ms);
+    std::promise<std::string> raised;
+    service.GetUserCompleted += [&](const std::any&, const GetUserCompletedEventArgs& e) {
+        raised.set_value(dotasync::state_cast<std::string>(e.UserState()));
+    };
+    service.GetUserAsync(100, "a literal");
+    auto eap = raised.get_future();
+    BOOST_REQUIRE(eap.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(eap.get() == "a literal");
+    auto tap = service.GetUserAsync(101, asio::use_future);
+    BOOST_REQUIRE(tap.wait_for(generous) == std::future_status::ready);
+    BOOST_TEST(tap.get()->Name == "Eve");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

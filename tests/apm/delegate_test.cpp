@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
@@ -276,6 +277,107 @@ BOOST_AUTO_TEST_CASE(co_await_async_invoke_resumes_on_the_coroutines_executor)
     io.run_for(generous);
     BOOST_TEST(value == 3);
     BOOST_TEST(resumed_on_strand);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(member_functions)
+
+namespace {
+
+class Calculator {
+public:
+    explicit Calculator(int offset) : offset_(offset) {}
+    int Add(int value) { return value + offset_; }
+    int Offset() const { return offset_; }
+    void Split(int value, int& half, int& rest) const
+    {
+        half = value / 2;
+        rest = value - half;
+    }
+
+private:
+    int offset_;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(A_delegate_of_an_object_and_a_member_function_calls_it_on_that_object)
+{
+    Calculator calculator(10);
+    Delegate<int(int)> add(&calculator, &Calculator::Add);
+    BOOST_TEST(add.Invoke(1) == 11);
+    BOOST_TEST(add.EndInvoke(add.BeginInvoke(5, {}, {})) == 15);
+    Delegate<int()> offset(&calculator, &Calculator::Offset);
+    BOOST_TEST(offset.Invoke() == 10);
+}
+
+BOOST_AUTO_TEST_CASE(A_member_function_delegate_copies_out_parameters_back)
+{
+    const Calculator calculator(0);
+    Delegate<void(int, int&, int&)> split(&calculator, &Calculator::Split);
+    int half = 0;
+    int rest = 0;
+    split.EndInvoke(half, rest, split.BeginInvoke(7, half, rest, {}, {}));
+    BOOST_TEST(half == 3);
+    BOOST_TEST(rest == 4);
+}
+
+BOOST_AUTO_TEST_CASE(A_delegate_of_a_shared_object_keeps_it_alive)
+{
+    auto calculator = std::make_shared<Calculator>(1);
+    std::weak_ptr<Calculator> watch = calculator;
+    Delegate<int(int)> add(calculator, &Calculator::Add);
+    calculator.reset();
+    BOOST_TEST(!watch.expired());
+    BOOST_TEST(add.EndInvoke(add.BeginInvoke(2, {}, {})) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(A_null_object_or_member_function_is_refused)
+{
+    Calculator* nobody = nullptr;
+    BOOST_CHECK_THROW((Delegate<int(int)>(nobody, &Calculator::Add)), ArgumentException);
+    BOOST_CHECK_THROW((Delegate<int(int)>(std::shared_ptr<Calculator>(), &Calculator::Add)), ArgumentException);
+    Calculator calculator(0);
+    int (Calculator::*none)(int) = nullptr;
+    BOOST_CHECK_THROW((Delegate<int(int)>(&calculator, none)), ArgumentNullException);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(async_delegate)
+
+BOOST_AUTO_TEST_CASE(AsyncDelegate_returns_the_delegate_whose_BeginInvoke_began_the_result)
+{
+    // .NET's callback sample: the callback finds the delegate through the
+    // result and calls EndInvoke on it.
+    std::promise<int> ended;
+    {
+        Delegate<int(int)> twice([](int value) { return 2 * value; });
+        twice.BeginInvoke(
+            21,
+            [&](const IAsyncResultPtr& ar) {
+                auto caller = AsyncDelegate<Delegate<int(int)>>(ar);
+                ended.set_value(caller.EndInvoke(ar));
+            },
+            {});
+    }
+    // The delegate went out of scope above: the result kept it alive.
+    BOOST_TEST(get_within(ended.get_future()) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(AsyncDelegate_of_another_type_or_of_a_non_delegate_result_throws_InvalidCastException)
+{
+    Delegate<int(int)> twice([](int value) { return 2 * value; });
+    auto ar = twice.BeginInvoke(1, {}, {});
+    BOOST_CHECK_THROW(AsyncDelegate<Delegate<long(int)>>(ar), InvalidCastException);
+    BOOST_CHECK_THROW(AsyncDelegate<Delegate<int(int)>>(nullptr), ArgumentNullException);
+    asio::io_context io;
+    auto bare = asio::post(io, apm());
+    BOOST_CHECK_THROW(AsyncDelegate<Delegate<void()>>(bare), InvalidCastException);
+    io.run();
+    end<void()>(bare);
+    BOOST_TEST(twice.EndInvoke(ar) == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include "support/allocation_counter.hpp"
 
 #include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -187,4 +188,63 @@ BOOST_AUTO_TEST_CASE(Subscribing_and_unsubscribing_while_other_threads_raise_los
     Args e;
     event.Invoke({}, e);
     BOOST_TEST(transient_calls.load() == transient_before);
+}
+
+// ---------------------------------------------------------------------------
+// Events of other delegate shapes
+// ---------------------------------------------------------------------------
+
+namespace {
+
+struct ProgressArgs {
+    int percent = 0;
+};
+
+// .NET: delegate void ProgressChangedEventHandler(ProgressChangedEventArgs e);
+using ProgressChangedEventHandler = std::function<void(const ProgressArgs&)>;
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(An_event_of_a_one_argument_delegate_passes_that_argument_to_every_handler)
+{
+    Event<ProgressChangedEventHandler> progressChanged;
+    std::vector<std::string> log;
+    progressChanged += [&](const ProgressArgs& e) { log.push_back("first:" + std::to_string(e.percent)); };
+    auto second = progressChanged += [&](const ProgressArgs& e) { log.push_back("second:" + std::to_string(e.percent)); };
+    progressChanged.Invoke(ProgressArgs{40});
+    progressChanged -= second;
+    progressChanged.Invoke(ProgressArgs{80});
+    BOOST_TEST(log == (std::vector<std::string>{"first:40", "second:40", "first:80"}), boost::test_tools::per_element());
+    BOOST_TEST(progressChanged.handler_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(An_event_of_a_function_signature_takes_several_arguments_and_references)
+{
+    // .NET: delegate void PrimeFoundHandler(int prime, ref bool stop);
+    Event<void(int, bool&)> primeFound;
+    std::vector<int> seen;
+    primeFound += [&](int prime, bool& stop) {
+        seen.push_back(prime);
+        stop = prime >= 5;
+    };
+    primeFound += std::function<void(int, bool&)>();
+    bool stop = false;
+    for (int prime : {2, 3, 5, 7}) {
+        primeFound.Invoke(prime, stop);
+        if (stop)
+            break;
+    }
+    BOOST_TEST(seen == (std::vector<int>{2, 3, 5}), boost::test_tools::per_element());
+    // The empty handler added above was ignored, as .NET ignores adding null.
+    BOOST_TEST(primeFound.handler_count() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(An_exception_from_a_handler_of_a_custom_event_stops_the_raise)
+{
+    Event<void(int)> event;
+    int after = 0;
+    event += [](int) { throw std::runtime_error("handler failed"); };
+    event += [&](int) { ++after; };
+    BOOST_CHECK_THROW(event.Invoke(1), std::runtime_error);
+    BOOST_TEST(after == 0);
 }

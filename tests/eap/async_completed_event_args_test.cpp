@@ -39,6 +39,7 @@ BOOST_AUTO_TEST_CASE(The_properties_return_what_was_given)
     BOOST_TEST(!fine.Error());
     BOOST_TEST(!fine.Cancelled());
     BOOST_TEST(!fine.UserState().has_value());
+    BOOST_TEST(!AsyncCompletedEventArgs(nullptr, false, nullptr).UserState().has_value());
 }
 
 BOOST_AUTO_TEST_CASE(RaiseExceptionIfNecessary_does_nothing_on_success)

@@ -299,6 +299,20 @@ BOOST_AUTO_TEST_CASE(A_second_operation_without_userState_throws_InvalidOperatio
     sink.wait_for(1);
 }
 
+BOOST_AUTO_TEST_CASE(A_nullptr_userState_is_no_userState)
+{
+    // .NET: GetUserAsync(id, null) is the single-invocation form.
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, nullptr);
+    BOOST_CHECK_THROW(doubler.DoubleAsync(2, 1ms, {}), InvalidOperationException);
+    BOOST_TEST(doubler.CancelAsync(nullptr));
+    auto seen = sink.wait_for(1);
+    BOOST_TEST(seen.size() == 1u);
+    BOOST_TEST(!seen[0].state.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(The_userState_is_free_again_when_the_completed_event_runs)
 {
     Doubler doubler;

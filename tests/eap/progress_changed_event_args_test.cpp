@@ -18,6 +18,8 @@ BOOST_AUTO_TEST_CASE(The_percentage_is_not_range_checked_as_in_dotnet)
     BOOST_TEST(ProgressChangedEventArgs(-5, {}).ProgressPercentage() == -5);
     BOOST_TEST(ProgressChangedEventArgs(250, {}).ProgressPercentage() == 250);
     BOOST_TEST(!ProgressChangedEventArgs(0, {}).UserState().has_value());
+    // nullptr is .NET's null: no state.
+    BOOST_TEST(!ProgressChangedEventArgs(0, nullptr).UserState().has_value());
 }
 
 BOOST_AUTO_TEST_CASE(Copies_are_independent_values)

@@ -349,6 +349,15 @@ BOOST_AUTO_TEST_CASE(Task_with_use_task_is_the_same_task_every_time_and_carries_
     BOOST_TEST(first.Result() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(A_nullptr_state_is_no_AsyncState)
+{
+    TaskCompletionSource<int> tcs(nullptr);
+    TaskOf<int> task = tcs.Task(use_task);
+    BOOST_TEST(!task.AsyncState().has_value());
+    tcs.SetResult(1);
+    BOOST_TEST(task.Result() == 1);
+}
+
 BOOST_AUTO_TEST_CASE(A_task_asked_for_after_the_outcome_was_set_has_that_outcome)
 {
     TaskCompletionSource<int> tcs;

@@ -24,6 +24,16 @@
 // InvalidOperationException for a result ended twice or begun by another
 // delegate (copies of a delegate are the same delegate).
 //
+// A delegate can also be made from an object and one of its member
+// functions, as .NET's `new Caller(obj.Method)`: Delegate<R(Args...)>(&obj,
+// &T::Method) (the object must outlive the delegate) or
+// Delegate<R(Args...)>(shared_ptr, &T::Method) (the delegate keeps it alive).
+// A null object throws ArgumentException, a null member ArgumentNullException.
+//
+// AsyncDelegate<DelegateType>(ar) returns the delegate whose BeginInvoke
+// returned ar, as .NET's ((AsyncResult)ar).AsyncDelegate, so that a callback
+// can call EndInvoke without being handed the delegate.
+//
 // Thread-safety: a Delegate may be invoked from any number of threads at once;
 // the target must tolerate that, as in .NET.
 #ifndef DOTASYNC_APM_DELEGATE_HPP
@@ -32,7 +42,9 @@
 #include <dotasync/apm/detail/delegate_invoker.hpp>
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/detail/check_executor.hpp>
+#include <dotasync/core/detail/apm_result_base.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -40,8 +52,10 @@
 
 #include <any>
 #include <concepts>
+#include <functional>
 #include <memory>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 namespace dotasync {
@@ -58,20 +72,35 @@ class Delegate<R(Args...)>
 public:
     using executor_type = boost::asio::any_io_executor;
     using completion_signature = typename invoker::completion_signature;
+    using signature = R(Args...);
 
     template <class F>
         requires(!std::is_same_v<std::decay_t<F>, Delegate> && std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
     Delegate(F callable) // NOLINT: implicit, as a lambda converts to a .NET delegate
-        : target_(make_target(std::move(callable)))
+        : target_(make_target(executor_type(), std::move(callable)))
     {
     }
 
     template <class F>
         requires std::is_invocable_r_v<R, std::decay_t<F>&, Args...>
-    Delegate(executor_type executor, F callable)
-        : target_(make_target(std::move(callable))), executor_(std::move(executor))
+    Delegate(executor_type executor, F callable) : target_(make_target(checked(std::move(executor)), std::move(callable)))
     {
-        detail::check_executor(executor_);
+    }
+
+    // .NET's `new Caller(obj.Method)`: the member function method of object.
+    // The object must outlive the delegate and every call begun on it.
+    template <class T, class M>
+        requires std::is_member_function_pointer_v<M> && std::is_invocable_r_v<R, M, T*, Args...>
+    Delegate(T* object, M method) : target_(make_target(executor_type(), bound(object, method)))
+    {
+    }
+
+    // The same with shared ownership: the delegate keeps the object alive, as
+    // a .NET delegate keeps its target.
+    template <class T, class M>
+        requires std::is_member_function_pointer_v<M> && std::is_invocable_r_v<R, M, T*, Args...>
+    Delegate(std::shared_ptr<T> object, M method) : target_(make_target(executor_type(), bound(object, method)))
+    {
     }
 
     // Runs the target on the calling thread.
@@ -81,8 +110,8 @@ public:
     IAsyncResultPtr BeginInvoke(Args... args, AsyncCallback callback, std::any state) const
     {
         return async_invoke(std::forward<Args>(args)...,
-                            detail::bind_apm_owner(apm(std::move(callback), std::move(state)),
-                                                   target_.get(), &detail::invoke_method_tag));
+                            detail::bind_apm_owner(apm(std::move(callback), std::move(state)), target_.get(),
+                                                   &detail::invoke_method_tag<R(Args...)>, target_));
     }
 
     // The initiating function: any completion token.
@@ -94,13 +123,36 @@ public:
             typename invoker::stored_arguments(std::forward<Args>(args)...));
     }
 
-    executor_type get_executor() const { return executor_ ? executor_ : ThreadPool::Executor(); }
+    executor_type get_executor() const { return target_->executor ? target_->executor : ThreadPool::Executor(); }
 
 private:
     friend class detail::delegate_end_invoke<Delegate, R, detail::out_parameters_t<Args...>>;
+    template <class DelegateType>
+    friend DelegateType AsyncDelegate(const IAsyncResultPtr& asyncResult);
+
+    explicit Delegate(std::shared_ptr<target_type> target) noexcept : target_(std::move(target)) {}
+
+    static executor_type checked(executor_type executor)
+    {
+        detail::check_executor(executor);
+        return executor;
+    }
+
+    template <class Object, class M>
+    static auto bound(Object object, M method)
+    {
+        // .NET: "Delegate to an instance method cannot have null 'this'."
+        if (object == nullptr)
+            throw ArgumentException("Delegate to an instance method cannot have null 'this'.", "target");
+        if (method == nullptr)
+            throw ArgumentNullException("method");
+        return [object = std::move(object), method](Args... args) -> R {
+            return std::invoke(method, &*object, std::forward<Args>(args)...);
+        };
+    }
 
     template <class F>
-    static std::shared_ptr<target_type> make_target(F callable)
+    static std::shared_ptr<target_type> make_target(executor_type executor, F callable)
     {
         // Function pointers, member pointers and std::function can be null;
         // .NET has no null delegate object, so refuse one at construction.
@@ -110,23 +162,47 @@ private:
             if (callable == nullptr)
                 throw ArgumentNullException("method");
         }
-        return std::make_shared<detail::delegate_target_impl<F, R(Args...)>>(std::move(callable));
+        return std::make_shared<detail::delegate_target_impl<F, R(Args...)>>(std::move(executor),
+                                                                               std::move(callable));
     }
 
     template <class... Outs>
     R end_invoke(const IAsyncResultPtr& ar, Outs&... outs) const
     {
+        constexpr const void* method = &detail::invoke_method_tag<R(Args...)>;
         if constexpr (std::is_void_v<decltype(detail::end_operation<completion_signature>(ar, nullptr, nullptr))>)
-            detail::end_operation<completion_signature>(ar, target_.get(), &detail::invoke_method_tag);
+            detail::end_operation<completion_signature>(ar, target_.get(), method);
         else
-            return invoker::finish(
-                detail::end_operation<completion_signature>(ar, target_.get(), &detail::invoke_method_tag),
-                outs...);
+            return invoker::finish(detail::end_operation<completion_signature>(ar, target_.get(), method), outs...);
     }
 
     std::shared_ptr<target_type> target_;
-    executor_type executor_;
 };
+
+template <class T>
+struct is_delegate : std::false_type {};
+template <class Signature>
+struct is_delegate<Delegate<Signature>> : std::true_type {};
+
+// .NET's ((AsyncResult)asyncResult).AsyncDelegate: the delegate whose
+// BeginInvoke returned asyncResult (a copy of it, which is the same
+// delegate). The result keeps the delegate alive. Throws
+// ArgumentNullException for a null result and InvalidCastException for a
+// result that a BeginInvoke of a DelegateType did not return.
+template <class DelegateType>
+DelegateType AsyncDelegate(const IAsyncResultPtr& asyncResult)
+{
+    static_assert(is_delegate<DelegateType>::value, "AsyncDelegate<T> reads a Delegate<Signature> back");
+    using target_type = typename DelegateType::target_type;
+    if (!asyncResult)
+        throw ArgumentNullException("asyncResult");
+    const auto* result = dynamic_cast<const detail::apm_result_base*>(asyncResult.get());
+    const detail::apm_extras* extras = result != nullptr ? result->extras() : nullptr;
+    if (extras == nullptr || extras->method != &detail::invoke_method_tag<typename DelegateType::signature> ||
+        !extras->origin)
+        detail::throw_invalid_cast(typeid(*asyncResult), typeid(DelegateType));
+    return DelegateType(std::static_pointer_cast<target_type>(std::const_pointer_cast<void>(extras->origin)));
+}
 
 } // namespace dotasync
 

@@ -26,7 +26,9 @@
 // end() throws ArgumentNullException for a null result, InvalidOperationException
 // when the result was already ended, was produced by an operation of another
 // signature, or was begun by a method of an object (a FileStream's BeginRead,
-// say) rather than by apm() directly.
+// say) rather than by apm() directly. A class writes its own BeginXxx/EndXxx
+// pairs with apm_method (core/apm_method.hpp), which adds the check that End
+// receives a result of its own Begin.
 //
 // end() on an unfinished operation, called on the only thread that could run
 // its completion, throws InvalidOperationException rather than wait for ever
@@ -56,8 +58,11 @@
 #define DOTASYNC_CORE_APM_TOKEN_HPP
 
 #include <dotasync/core/iasync_result.hpp>
+#include <dotasync/core/state_cast.hpp>
 
 #include <any>
+#include <memory>
+#include <type_traits>
 #include <utility>
 
 namespace dotasync {
@@ -68,9 +73,21 @@ struct apm_access;
 
 class apm {
 public:
+    // nullptr as state is no state (AsyncState() is empty), as .NET's null.
     explicit apm(AsyncCallback callback = {}, std::any state = {})
-        : callback_(std::move(callback)), state_(std::move(state))
+        : callback_(std::move(callback)), state_(detail::non_null_state(std::move(state)))
     {
+    }
+
+    // A state given as a pointer or shared_ptr of a known type also becomes
+    // readable as a pointer to any of its bases (state_cast).
+    template <class State>
+        requires detail::is_class_pointer_v<std::decay_t<State>>
+    apm(AsyncCallback callback, State&& state) : callback_(std::move(callback))
+    {
+        static const bool registered = (register_state_type<std::decay_t<State>>(), true);
+        (void)registered;
+        state_ = std::forward<State>(state);
     }
 
 private:
@@ -82,6 +99,9 @@ private:
     // object or another method began.
     const void* owner_ = nullptr;
     const void* method_ = nullptr;
+    // What began the result, kept alive with it (a Delegate's target, for
+    // AsyncDelegate).
+    std::shared_ptr<const void> origin_;
 };
 
 // Waits for the operation behind ar and returns its result or throws its

@@ -17,6 +17,20 @@
 // An exception thrown by a handler propagates out of Invoke and the handlers
 // after it are not called, as with a .NET multicast delegate.
 //
+// Events of other delegate shapes. .NET components declare their own
+// delegate types (`delegate void ProgressChangedEventHandler(
+// ProgressChangedEventArgs e)`); Event<void(Params...)>, or
+// Event<std::function<void(Params...)>>, is an event of that shape: its
+// handlers are std::function<void(Params...)> and Invoke(args...) passes
+// them the same arguments:
+//
+//   using ProgressChangedEventHandler = std::function<void(ProgressChangedEventArgs&)>;
+//   Event<ProgressChangedEventHandler> ProgressChanged;
+//   ProgressChanged += [](ProgressChangedEventArgs& e) { ... };
+//   ProgressChanged.Invoke(e);
+//
+// Only delegates returning void are events here, as .NET's design rules ask.
+//
 // Thread-safety: +=, -= and Invoke may be called from any thread at once,
 // also from inside a handler. Invoke calls the handlers of the list as it was
 // when Invoke started: a handler added meanwhile is called from the next
@@ -31,6 +45,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -39,8 +54,12 @@ namespace dotasync {
 template <class Args>
 using EventHandler = std::function<void(const std::any& sender, Args& e)>;
 
-template <class Args>
-class Event {
+namespace detail {
+
+// The handler list every Event shape shares: +=, -= and the snapshot a raise
+// walks.
+template <class Handler>
+class event_handlers {
 public:
     // Names one handler added to one event; empty when default-constructed.
     class Subscription {
@@ -51,20 +70,20 @@ public:
         friend bool operator==(const Subscription&, const Subscription&) noexcept = default;
 
     private:
-        friend class Event;
-        Subscription(const Event* event, std::uint64_t id) noexcept : event_(event), id_(id) {}
+        friend class event_handlers;
+        Subscription(const event_handlers* event, std::uint64_t id) noexcept : event_(event), id_(id) {}
 
-        const Event* event_ = nullptr;
+        const event_handlers* event_ = nullptr;
         std::uint64_t id_ = 0;
     };
 
-    Event() = default;
+    event_handlers() = default;
     // An event belongs to the object that raises it: copying one would copy
     // its subscribers, which .NET never does.
-    Event(const Event&) = delete;
-    Event& operator=(const Event&) = delete;
+    event_handlers(const event_handlers&) = delete;
+    event_handlers& operator=(const event_handlers&) = delete;
 
-    Subscription operator+=(EventHandler<Args> handler)
+    Subscription operator+=(Handler handler)
     {
         if (!handler)
             return {};
@@ -100,20 +119,6 @@ public:
             handlers_ = std::move(next);
     }
 
-    // Raises the event: calls every handler, in subscription order.
-    void Invoke(const std::any& sender, Args& e) const
-    {
-        std::shared_ptr<const handler_list> snapshot;
-        {
-            std::lock_guard lock(mutex_);
-            snapshot = handlers_;
-        }
-        if (!snapshot)
-            return;
-        for (const auto& entry : *snapshot)
-            entry.handler(sender, e);
-    }
-
     // Number of handlers subscribed now (a dotasync addition: .NET events
     // have no such member).
     std::size_t handler_count() const
@@ -124,10 +129,26 @@ public:
 
     [[deprecated("use handler_count()")]] std::size_t HandlerCount() const { return handler_count(); }
 
+protected:
+    // Calls call(handler) for every handler of the list as it is now.
+    template <class Call>
+    void raise(Call&& call) const
+    {
+        std::shared_ptr<const handler_list> snapshot;
+        {
+            std::lock_guard lock(mutex_);
+            snapshot = handlers_;
+        }
+        if (!snapshot)
+            return;
+        for (const auto& entry : *snapshot)
+            call(entry.handler);
+    }
+
 private:
     struct entry {
         std::uint64_t id;
-        EventHandler<Args> handler;
+        Handler handler;
     };
     using handler_list = std::vector<entry>;
 
@@ -137,6 +158,41 @@ private:
     std::shared_ptr<const handler_list> handlers_;
     std::uint64_t last_id_ = 0;
 };
+
+} // namespace detail
+
+// The (sender, e) event of .NET's EventHandler<TEventArgs>.
+template <class Args>
+class Event : public detail::event_handlers<EventHandler<Args>> {
+public:
+    // Raises the event: calls every handler, in subscription order.
+    void Invoke(const std::any& sender, Args& e) const
+    {
+        this->raise([&](const EventHandler<Args>& handler) { handler(sender, e); });
+    }
+};
+
+// An event of a delegate type of its own, such as
+// `delegate void ProgressChangedEventHandler(ProgressChangedEventArgs e)`.
+template <class... Params>
+class Event<void(Params...)> : public detail::event_handlers<std::function<void(Params...)>> {
+    static_assert((!std::is_rvalue_reference_v<Params> && ...),
+                  "every handler receives the same arguments, so none can be an rvalue reference");
+
+public:
+    // Raises the event: calls every handler, in subscription order, with the
+    // same arguments.
+    void Invoke(Params... args) const
+    {
+        this->raise([&](const std::function<void(Params...)>& handler) { handler(args...); });
+    }
+};
+
+// The same, named by the std::function that stands for the delegate type:
+// `using ProgressChangedEventHandler = std::function<void(ProgressChangedEventArgs&)>;`
+// then `Event<ProgressChangedEventHandler> ProgressChanged;`.
+template <class... Params>
+class Event<std::function<void(Params...)>> : public Event<void(Params...)> {};
 
 } // namespace dotasync
 

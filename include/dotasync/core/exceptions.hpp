@@ -55,7 +55,7 @@ private:
 
 class ArgumentException : public SystemException {
 public:
-    explicit ArgumentException(std::string message = "The argument is not valid.",
+    explicit ArgumentException(std::string message = "Value does not fall within the expected range.",
                                std::string paramName = {}, std::exception_ptr inner = {});
 
     const std::string& ParamName() const noexcept { return param_name_; }
@@ -86,6 +86,15 @@ public:
 class FormatException : public SystemException {
 public:
     explicit FormatException(std::string message = "The input string was not in a correct format.");
+};
+
+// A value read back as a type it does not hold: a state, userState or sender
+// given to state_cast (core/state_cast.hpp) as the wrong type, as .NET's
+// cast throws.
+class InvalidCastException : public SystemException {
+public:
+    explicit InvalidCastException(std::string message = "Specified cast is not valid.",
+                                  std::exception_ptr inner = {});
 };
 
 class TimeoutException : public SystemException {

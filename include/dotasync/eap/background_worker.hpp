@@ -13,6 +13,9 @@
 //   };
 //   worker.RunWorkerAsync();
 //
+// The sender of all three events is the worker, as a BackgroundWorker* in
+// the std::any: state_cast<BackgroundWorker*>(sender) reads it.
+//
 // RunWorkerAsync(argument) creates an AsyncOperation (capturing
 // SynchronizationContext::Current(), or the default context) and raises
 // DoWork on the worker's executor: the default runtime, or the executor given

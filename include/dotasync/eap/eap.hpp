@@ -1,6 +1,6 @@
 // The eap adapter: any Asio operation, completed the event-based (EAP) way.
 //
-//   class EapUserProvider {
+//   class UserService {
 //   public:
 //       Event<GetUserCompletedEventArgs> GetUserCompleted;
 //
@@ -96,6 +96,7 @@
 #define DOTASYNC_EAP_EAP_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/detail/eap_table.hpp>
 
@@ -171,7 +172,8 @@ user_state_key make_user_state_key(const std::any& state)
 } // namespace detail
 
 // Makes userStates of type T comparable (see the file comment): pointers and
-// shared_ptrs by address, other types with == and std::hash<T>. Registering a
+// shared_ptrs by address, other types with == and std::hash<T>. Pointers to
+// classes also become readable as pointers to their bases with state_cast. Registering a
 // type that is already registered changes nothing and returns false.
 template <class T>
 bool register_user_state_type()
@@ -184,6 +186,9 @@ bool register_user_state_type()
             { std::hash<T>{}(a) } -> std::convertible_to<std::size_t>;
         }, "a userState type must have == and a std::hash specialisation");
     }
+    // A pointer state is also readable as a pointer to its bases (state_cast).
+    if constexpr (detail::is_class_pointer_v<T>)
+        register_state_type<T>();
     return detail::register_user_state_key_maker(std::type_index(typeid(T)), &detail::make_user_state_key<T>);
 }
 
@@ -192,12 +197,13 @@ template <class Callback>
 class eap {
 public:
     eap(eap_operations& operations, std::any userState, Callback onCompleted)
-        : table_(operations.table_), user_state_(std::move(userState)), callback_(checked(std::move(onCompleted)))
+        : table_(operations.table_), user_state_(detail::non_null_state(std::move(userState))),
+          callback_(checked(std::move(onCompleted)))
     {
     }
 
     eap(std::any userState, Callback onCompleted)
-        : user_state_(std::move(userState)), callback_(checked(std::move(onCompleted)))
+        : user_state_(detail::non_null_state(std::move(userState))), callback_(checked(std::move(onCompleted)))
     {
     }
 

@@ -45,6 +45,7 @@
 #define DOTASYNC_TAP_TASK_COMPLETION_SOURCE_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
 #include <dotasync/tap/detail/completion_source_state.hpp>
 #include <dotasync/tap/task_of.hpp>
 #include <dotasync/tap/use_task.hpp>
@@ -101,9 +102,9 @@ public:
     using completion_signature = detail::value_signature_t<T>;
 
     TaskCompletionSource() : state_(std::make_shared<detail::completion_source_state<T>>()) {}
-    // state becomes the AsyncState() of the source's task.
+    // state becomes the AsyncState() of the source's task; nullptr is no state.
     explicit TaskCompletionSource(std::any state)
-        : state_(std::make_shared<detail::completion_source_state<T>>(std::move(state)))
+        : state_(std::make_shared<detail::completion_source_state<T>>(detail::non_null_state(std::move(state))))
     {
     }
 

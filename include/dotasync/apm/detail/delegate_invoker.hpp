@@ -22,8 +22,10 @@
 
 namespace dotasync::detail {
 
-// The address of this object identifies "Invoke" as the method that began a
-// result, for EndInvoke's ownership check.
+// The address of this object identifies "Invoke" of a delegate of this
+// signature as the method that began a result, for EndInvoke's ownership
+// check and for AsyncDelegate's type check.
+template <class Signature>
 inline constexpr char invoke_method_tag = 0;
 
 template <class... Ts>
@@ -70,11 +72,17 @@ struct invoke_signature<void, OutsTuple, false> {
 template <class Signature>
 class delegate_target;
 
+// What a delegate is: its target and the executor it runs on (empty for the
+// default runtime). Copies of a Delegate share one, so that they are the same
+// delegate, and a result begun by BeginInvoke keeps it for AsyncDelegate.
 template <class R, class... Args>
 class delegate_target<R(Args...)> {
 public:
+    explicit delegate_target(boost::asio::any_io_executor executor) : executor(std::move(executor)) {}
     virtual ~delegate_target() = default;
     virtual R invoke(Args... args) = 0;
+
+    const boost::asio::any_io_executor executor;
 };
 
 template <class F, class Signature>
@@ -83,7 +91,10 @@ class delegate_target_impl;
 template <class F, class R, class... Args>
 class delegate_target_impl<F, R(Args...)> final : public delegate_target<R(Args...)> {
 public:
-    explicit delegate_target_impl(F f) : f_(std::move(f)) {}
+    delegate_target_impl(boost::asio::any_io_executor executor, F f)
+        : delegate_target<R(Args...)>(std::move(executor)), f_(std::move(f))
+    {
+    }
 
     R invoke(Args... args) override
     {

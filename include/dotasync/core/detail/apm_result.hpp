@@ -27,15 +27,6 @@
 
 namespace dotasync::detail {
 
-// What a token brings beyond the bare operation: the callback, the state and
-// the BeginXxx method that began the result.
-struct apm_extras {
-    AsyncCallback callback;
-    std::any state;
-    const void* owner = nullptr;
-    const void* method = nullptr;
-};
-
 template <class Signature>
 class apm_result;
 
@@ -108,6 +99,8 @@ public:
     {
         return extras_.owner == owner && extras_.method == method;
     }
+
+    const apm_extras* extras() const noexcept override { return &extras_; }
 
 private:
     void run_callback(const IAsyncResultPtr& self) override

@@ -15,8 +15,20 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 
 namespace dotasync::detail {
+
+// What a token brings beyond the bare operation: the callback, the state,
+// the BeginXxx method that began the result and, for a Delegate, the target
+// it hands back.
+struct apm_extras {
+    AsyncCallback callback;
+    std::any state;
+    const void* owner = nullptr;
+    const void* method = nullptr;
+    std::shared_ptr<const void> origin;
+};
 
 class apm_result_base : public IAsyncResult {
 public:
@@ -41,6 +53,10 @@ public:
     {
         return owner == nullptr && method == nullptr;
     }
+
+    // The extras of a result begun with a callback, a state or by a BeginXxx
+    // method; null for a bare one.
+    virtual const apm_extras* extras() const noexcept { return nullptr; }
 
     // The failure an abandoned operation completes with (its handler was
     // destroyed unrun); tasks use it too.

@@ -17,10 +17,12 @@ namespace dotasync {
 namespace detail {
 
 struct apm_access {
-    static apm with_owner(apm token, const void* owner, const void* method) noexcept
+    static apm with_owner(apm token, const void* owner, const void* method,
+                          std::shared_ptr<const void> origin = nullptr) noexcept
     {
         token.owner_ = owner;
         token.method_ = method;
+        token.origin_ = std::move(origin);
         return token;
     }
 
@@ -37,7 +39,7 @@ struct apm_access {
         return std::allocate_shared<apm_result_with_extras<Signature>>(
             result_allocator<apm_result_with_extras<Signature>>(),
             apm_extras{std::forward<Token>(token).callback_, std::forward<Token>(token).state_, token.owner_,
-                       token.method_});
+                       token.method_, std::forward<Token>(token).origin_});
     }
 };
 
@@ -85,6 +87,14 @@ struct completes_inline<apm_handler<Signature>> : std::true_type {};
 inline apm bind_apm_owner(apm token, const void* owner, const void* method) noexcept
 {
     return apm_access::with_owner(std::move(token), owner, method);
+}
+
+// The same, for a result that keeps what began it alive and can hand it back
+// (Delegate::BeginInvoke and AsyncDelegate).
+inline apm bind_apm_owner(apm token, const void* owner, const void* method,
+                          std::shared_ptr<const void> origin) noexcept
+{
+    return apm_access::with_owner(std::move(token), owner, method, std::move(origin));
 }
 
 // What an EndXxx method calls: the .NET checks, the wait, then the result.
