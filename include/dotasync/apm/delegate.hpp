@@ -141,7 +141,6 @@ private:
     template <class Object, class M>
     static auto bound(Object object, M method)
     {
-        // .NET: "Delegate to an instance method cannot have null 'this'."
         if (object == nullptr)
             throw ArgumentException("Delegate to an instance method cannot have null 'this'.", "target");
         if (method == nullptr)
