@@ -350,6 +350,8 @@ BOOST_AUTO_TEST_CASE(ArgumentNullException_message_names_the_parameter)
 
 BOOST_AUTO_TEST_CASE(Argument_exceptions_word_their_messages_as_dotnet_does)
 {
+    // .NET's current wording; .NET Framework and Mono put "Parameter name: x"
+    // on a second line instead.
     BOOST_TEST(ArgumentNullException("x").Message() == "Value cannot be null. (Parameter 'x')");
     BOOST_TEST(ArgumentOutOfRangeException("count").Message() ==
                "Specified argument was out of the range of valid values. (Parameter 'count')");

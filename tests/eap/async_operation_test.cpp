@@ -1,6 +1,11 @@
 #include <dotasync/eap/async_operation.hpp>
 
+#include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/state_cast.hpp>
+#include <dotasync/eap/async_completed_event_args.hpp>
+#include <dotasync/eap/progress_changed_event_args.hpp>
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
@@ -268,3 +273,89 @@ BOOST_AUTO_TEST_CASE(A_strand_context_over_a_thread_pool_runs_the_completion_on_
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// A component written the .NET way over AsyncOperationManager, with events of
+// its own delegate shapes
+// ---------------------------------------------------------------------------
+
+namespace {
+
+class CalculatePrimeCompletedEventArgs : public AsyncCompletedEventArgs {
+public:
+    CalculatePrimeCompletedEventArgs(bool isPrime, std::exception_ptr error, bool cancelled, std::any userState)
+        : AsyncCompletedEventArgs(std::move(error), cancelled, std::move(userState)), is_prime_(isPrime)
+    {
+    }
+    bool IsPrime() const
+    {
+        RaiseExceptionIfNecessary();
+        return is_prime_;
+    }
+
+private:
+    bool is_prime_;
+};
+
+// C#: public delegate void ProgressChangedEventHandler(ProgressChangedEventArgs e);
+//     public delegate void CalculatePrimeCompletedEventHandler(CalculatePrimeCompletedEventArgs e);
+class PrimeCalculator {
+public:
+    Event<void(ProgressChangedEventArgs&)> ProgressChanged;
+    Event<std::function<void(CalculatePrimeCompletedEventArgs&)>> CalculatePrimeCompleted;
+
+    // Reports progress at each quarter of the divisors tried, then completes.
+    void CalculatePrimeAsync(int number, std::any userState)
+    {
+        auto operation = AsyncOperationManager::CreateOperation(std::move(userState));
+        ThreadPool::QueueUserWorkItem([this, number, operation] {
+            bool prime = number > 1;
+            for (int quarter = 1; quarter <= 4; ++quarter) {
+                for (int d = 2 + (quarter - 1) * (number / 4); d < 2 + quarter * (number / 4) && d < number; ++d)
+                    if (number % d == 0)
+                        prime = false;
+                operation->Post(
+                    [this](const std::any& arg) {
+                        auto e = state_cast<ProgressChangedEventArgs>(arg);
+                        ProgressChanged.Invoke(e);
+                    },
+                    ProgressChangedEventArgs(quarter * 25, operation->UserSuppliedState()));
+            }
+            operation->PostOperationCompleted(
+                [this](const std::any& arg) {
+                    auto e = state_cast<CalculatePrimeCompletedEventArgs>(arg);
+                    CalculatePrimeCompleted.Invoke(e);
+                },
+                CalculatePrimeCompletedEventArgs(prime, nullptr, false, operation->UserSuppliedState()));
+        });
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(A_component_raises_its_custom_shaped_progress_and_completed_events_in_order_on_the_loop)
+{
+    PrimeCalculator calculator;
+    std::vector<std::string> log;
+    const auto loop_thread = std::this_thread::get_id();
+    bool all_on_loop = true;
+    calculator.ProgressChanged += [&](ProgressChangedEventArgs& e) {
+        all_on_loop = all_on_loop && std::this_thread::get_id() == loop_thread;
+        log.push_back(std::to_string(e.ProgressPercentage()) + "%");
+    };
+    calculator.CalculatePrimeCompleted += [&](CalculatePrimeCompletedEventArgs& e) {
+        all_on_loop = all_on_loop && std::this_thread::get_id() == loop_thread;
+        log.push_back(state_cast<std::string>(e.UserState()) + (e.IsPrime() ? " is prime" : " is not prime"));
+    };
+    MessageLoopSynchronizationContext::Run([&] {
+        calculator.CalculatePrimeAsync(7919, "7919");
+    });
+    MessageLoopSynchronizationContext::Run([&] {
+        calculator.CalculatePrimeAsync(7917, "7917");
+    });
+    BOOST_TEST(all_on_loop);
+    BOOST_TEST(log ==
+                   (std::vector<std::string>{"25%", "50%", "75%", "100%", "7919 is prime", "25%", "50%", "75%", "100%",
+                                             "7917 is not prime"}),
+               boost::test_tools::per_element());
+}
