@@ -146,11 +146,6 @@ namespace detail {
 struct eap_access;
 
 template <class T>
-struct is_shared_ptr : std::false_type {};
-template <class T>
-struct is_shared_ptr<std::shared_ptr<T>> : std::true_type {};
-
-template <class T>
 const user_state_kind user_state_value_kind{
     [](const std::any& a, const std::any& b) noexcept {
         return *std::any_cast<T>(&a) == *std::any_cast<T>(&b);
@@ -163,7 +158,7 @@ user_state_key make_user_state_key(const std::any& state)
     const T& value = *std::any_cast<T>(&state);
     if constexpr (std::is_pointer_v<T>)
         return user_state_key::of_address(value);
-    else if constexpr (is_shared_ptr<T>::value)
+    else if constexpr (is_std_shared_ptr<T>::value)
         return user_state_key::of_address(value.get());
     else
         return user_state_key(&user_state_value_kind<T>, state, std::hash<T>{}(value));
@@ -179,7 +174,7 @@ template <class T>
 bool register_user_state_type()
 {
     static_assert(std::is_same_v<T, std::decay_t<T>>, "register the type a std::any holds: no references or const");
-    if constexpr (!std::is_pointer_v<T> && !detail::is_shared_ptr<T>::value) {
+    if constexpr (!std::is_pointer_v<T> && !detail::is_std_shared_ptr<T>::value) {
         static_assert(std::is_copy_constructible_v<T>, "a userState type must be copyable, as std::any requires");
         static_assert(requires(const T& a, const T& b) {
             { a == b } -> std::convertible_to<bool>;
