@@ -3,7 +3,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cxxabi.h>
+#include "core/detail/type_name.hpp"
 
 #include <cstdlib>
 #include <string_view>
@@ -51,10 +51,7 @@ std::string describe_exception(const std::exception_ptr& error)
     try {
         std::rethrow_exception(error);
     } catch (const std::exception& e) {
-        int status = 0;
-        std::unique_ptr<char, void (*)(void*)> name(
-            abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status), std::free);
-        return std::string(status == 0 && name ? name.get() : typeid(e).name()) + ": " + e.what();
+        return type_name(typeid(e)) + ": " + e.what();
     } catch (...) {
         return "an exception not derived from std::exception";
     }

@@ -1,9 +1,7 @@
 #include <dotasync/core/state_cast.hpp>
 
-#include <cxxabi.h>
+#include "core/detail/type_name.hpp"
 
-#include <cstdlib>
-#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
@@ -39,15 +37,6 @@ private:
     std::unordered_map<std::type_index, const state_upcast*> upcasts_;
 };
 
-// The C++ name of a type, as .NET's message names the CLR type.
-std::string type_name(const std::type_info& type)
-{
-    int status = 0;
-    const std::unique_ptr<char, void (*)(void*)> readable(
-        abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
-    return status == 0 && readable ? std::string(readable.get()) : std::string(type.name());
-}
-
 } // namespace
 
 bool register_state_upcast(std::type_index type, const state_upcast* upcast)
@@ -62,7 +51,7 @@ const state_upcast* find_state_upcast(std::type_index type) noexcept
 
 bool is_null_state(const std::any& state) noexcept
 {
-    if (!state.has_value() || state.type() == typeid(std::nullptr_t))
+    if (holds_no_state(state))
         return true;
     if (const auto* text = std::any_cast<const char*>(&state))
         return *text == nullptr;
