@@ -2,6 +2,7 @@
 
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/logging.hpp>
+#include <dotasync/core/state_cast.hpp>
 
 #include <boost/asio/dispatch.hpp>
 
@@ -107,7 +108,7 @@ std::string type_name(const std::any& state)
 user_state_key user_state_key::of(const std::any& state)
 {
     // nullptr is .NET's null: no state, as the eap token stores it.
-    if (!state.has_value() || state.type() == typeid(std::nullptr_t))
+    if (holds_no_state(state))
         return user_state_key(&empty_kind, std::any(), 0);
     if (auto maker = key_registry::instance().find(state.type()))
         return maker(state);
@@ -118,7 +119,7 @@ user_state_key user_state_key::of(const std::any& state)
 
 user_state_key user_state_key::lookup(const std::any& state)
 {
-    if (state.has_value() && state.type() != typeid(std::nullptr_t) && !key_registry::instance().find(state.type()))
+    if (!holds_no_state(state) && !key_registry::instance().find(state.type()))
         throw ArgumentException("A userState of type " + type_name(state) +
                                     " cannot be compared with the states of started operations; register the type "
                                     "with dotasync::register_user_state_type<T>().",

@@ -71,17 +71,6 @@ struct is_std_optional : std::false_type {};
 template <class T>
 struct is_std_optional<std::optional<T>> : std::true_type {};
 
-// The state types a derived-to-base read can start from: a pointer or a
-// shared_ptr to a class.
-template <class T>
-struct is_class_pointer : std::false_type {};
-template <class T>
-struct is_class_pointer<T*> : std::is_class<T> {};
-template <class T>
-struct is_class_pointer<std::shared_ptr<T>> : std::is_class<T> {};
-template <class T>
-inline constexpr bool is_class_pointer_v = is_class_pointer<T>::value;
-
 // What a pointer or a shared_ptr points to; void for other types.
 template <class T>
 struct pointee {
@@ -97,6 +86,11 @@ struct pointee<std::shared_ptr<T>> {
 };
 template <class T>
 using pointee_t = typename pointee<T>::type;
+
+// The state types a derived-to-base read can start from: a pointer or a
+// shared_ptr to a class.
+template <class T>
+inline constexpr bool is_class_pointer_v = std::is_class_v<pointee_t<T>>;
 
 // What a registered state type lends a derived-to-base read: its address,
 // thrown as the derived pointer so that a handler for a base pointer catches
@@ -126,13 +120,20 @@ const state_upcast state_upcast_of{
 bool register_state_upcast(std::type_index type, const state_upcast* upcast);
 const state_upcast* find_state_upcast(std::type_index type) noexcept;
 
-// Whether a state is .NET's null: empty, nullptr, or a null C string.
+// Whether a state is no state: empty, or nullptr, which stands for .NET's
+// null wherever a state is given.
+inline bool holds_no_state(const std::any& state) noexcept
+{
+    return !state.has_value() || state.type() == typeid(std::nullptr_t);
+}
+
+// Whether a state reads as .NET's null: no state, or a null C string.
 bool is_null_state(const std::any& state) noexcept;
 
 // nullptr is no state: the empty std::any stands for .NET's null.
 inline std::any non_null_state(std::any state) noexcept
 {
-    if (state.has_value() && state.type() == typeid(std::nullptr_t))
+    if (holds_no_state(state))
         state.reset();
     return state;
 }
