@@ -18,7 +18,7 @@ namespace detail {
 
 struct apm_access {
     static apm with_owner(apm token, const void* owner, const void* method,
-                          std::shared_ptr<const void> origin = nullptr) noexcept
+                          std::shared_ptr<const void> origin) noexcept
     {
         token.owner_ = owner;
         token.method_ = method;
@@ -84,15 +84,10 @@ struct completes_inline<apm_handler<Signature>> : std::true_type {};
 // Begins an operation for a BeginXxx method: the result remembers (owner,
 // method) so that end_operation() with another owner or method is refused.
 // method is the address of a tag object naming the method, never null.
-inline apm bind_apm_owner(apm token, const void* owner, const void* method) noexcept
-{
-    return apm_access::with_owner(std::move(token), owner, method);
-}
-
-// The same, for a result that keeps what began it alive and can hand it back
+// origin, when given, is kept alive with the result and can be handed back
 // (Delegate::BeginInvoke and AsyncDelegate).
 inline apm bind_apm_owner(apm token, const void* owner, const void* method,
-                          std::shared_ptr<const void> origin) noexcept
+                          std::shared_ptr<const void> origin = nullptr) noexcept
 {
     return apm_access::with_owner(std::move(token), owner, method, std::move(origin));
 }
