@@ -8,6 +8,7 @@
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>
 #include <dotasync/core/state_cast.hpp>

@@ -68,6 +68,8 @@
 #ifndef DOTASYNC_CORE_CANCELLATION_HPP
 #define DOTASYNC_CORE_CANCELLATION_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -87,7 +89,7 @@ struct cancellation_node;
 struct cancellation_access;
 } // namespace detail
 
-class CancellationTokenRegistration {
+class DOTASYNC_API CancellationTokenRegistration {
 public:
     // An empty registration: Dispose() and Unregister() do nothing.
     CancellationTokenRegistration() noexcept = default;
@@ -123,7 +125,7 @@ private:
     detail::cancellation_node* node_ = nullptr;
 };
 
-class CancellationToken {
+class DOTASYNC_API CancellationToken {
 public:
     // The same as None().
     CancellationToken() noexcept = default;
@@ -172,7 +174,7 @@ private:
     std::shared_ptr<detail::cancellation_state> state_;
 };
 
-class CancellationTokenSource {
+class DOTASYNC_API CancellationTokenSource {
 public:
     CancellationTokenSource();
     // A source that cancels itself after delay (see CancelAfter).

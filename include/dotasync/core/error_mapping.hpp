@@ -17,6 +17,8 @@
 #ifndef DOTASYNC_CORE_ERROR_MAPPING_HPP
 #define DOTASYNC_CORE_ERROR_MAPPING_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <exception>
 #include <string_view>
 #include <system_error>
@@ -28,14 +30,14 @@ namespace dotasync {
 // Returns a null exception_ptr when ec holds no error. context names the
 // object the error is about (a path, an object name) and ends up in the
 // exception's message and, where .NET has one, in FileName() or ObjectName().
-std::exception_ptr exception_from_error(const boost::system::error_code& ec,
-                                        std::string_view context = {});
-std::exception_ptr exception_from_error(const std::error_code& ec, std::string_view context = {});
+DOTASYNC_API std::exception_ptr exception_from_error(const boost::system::error_code& ec,
+                                                     std::string_view context = {});
+DOTASYNC_API std::exception_ptr exception_from_error(const std::error_code& ec, std::string_view context = {});
 
 // Throws the exception exception_from_error() describes; does nothing when ec
 // holds no error.
-void throw_if_error(const boost::system::error_code& ec, std::string_view context = {});
-void throw_if_error(const std::error_code& ec, std::string_view context = {});
+DOTASYNC_API void throw_if_error(const boost::system::error_code& ec, std::string_view context = {});
+DOTASYNC_API void throw_if_error(const std::error_code& ec, std::string_view context = {});
 
 } // namespace dotasync
 

@@ -16,6 +16,7 @@
 #ifndef DOTASYNC_CORE_IASYNC_RESULT_HPP
 #define DOTASYNC_CORE_IASYNC_RESULT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/wait_handle.hpp>
 
 #include <any>
@@ -24,7 +25,7 @@
 
 namespace dotasync {
 
-class IAsyncResult {
+class DOTASYNC_API IAsyncResult {
 public:
     virtual ~IAsyncResult() = default;
 

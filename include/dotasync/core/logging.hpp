@@ -14,6 +14,8 @@
 #ifndef DOTASYNC_CORE_LOGGING_HPP
 #define DOTASYNC_CORE_LOGGING_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <exception>
 #include <memory>
 #include <string>
@@ -26,14 +28,14 @@ class logger;
 namespace dotasync {
 
 // The "dotasync" logger, created on first use and registered with spdlog.
-std::shared_ptr<spdlog::logger> logger();
+DOTASYNC_API std::shared_ptr<spdlog::logger> logger();
 
 namespace detail {
 
 // Out-of-line helpers so that header templates can log without spdlog.
-void log_unobserved_failure(const std::exception_ptr& error) noexcept;
-void log_callback_exception(std::string_view where, const std::exception_ptr& error) noexcept;
-std::string describe_exception(const std::exception_ptr& error);
+DOTASYNC_API void log_unobserved_failure(const std::exception_ptr& error) noexcept;
+DOTASYNC_API void log_callback_exception(std::string_view where, const std::exception_ptr& error) noexcept;
+DOTASYNC_API std::string describe_exception(const std::exception_ptr& error);
 
 } // namespace detail
 } // namespace dotasync

@@ -8,6 +8,8 @@
 #ifndef DOTASYNC_CORE_SOCKET_ERROR_HPP
 #define DOTASYNC_CORE_SOCKET_ERROR_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <system_error>
 
 namespace dotasync {
@@ -61,15 +63,15 @@ enum class SocketError {
 // (ECONNREFUSED -> ConnectionRefused, EPIPE -> Shutdown, Asio's
 // host_not_found -> HostNotFound, operation_aborted -> OperationAborted, ...);
 // SocketError::SocketError for a code with no counterpart, Success for none.
-SocketError socket_error_of(const std::error_code& ec) noexcept;
+DOTASYNC_API SocketError socket_error_of(const std::error_code& ec) noexcept;
 
 // An error code for a SocketError: the errno it stands for where there is one
 // (ConnectionRefused -> ECONNREFUSED), else the value in a "SocketError"
 // category whose message is the .NET name.
-std::error_code socket_error_code(SocketError error) noexcept;
+DOTASYNC_API std::error_code socket_error_code(SocketError error) noexcept;
 
 // The .NET name of the value ("ConnectionRefused"), for messages and logs.
-const char* to_string(SocketError error) noexcept;
+DOTASYNC_API const char* to_string(SocketError error) noexcept;
 
 } // namespace dotasync
 

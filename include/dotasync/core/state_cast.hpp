@@ -45,6 +45,7 @@
 #define DOTASYNC_CORE_STATE_CAST_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 
 #include <any>
 #include <cstddef>
@@ -117,8 +118,8 @@ const state_upcast state_upcast_of{
             return *std::any_cast<T>(&state);
     }};
 
-bool register_state_upcast(std::type_index type, const state_upcast* upcast);
-const state_upcast* find_state_upcast(std::type_index type) noexcept;
+DOTASYNC_API bool register_state_upcast(std::type_index type, const state_upcast* upcast);
+DOTASYNC_API const state_upcast* find_state_upcast(std::type_index type) noexcept;
 
 // Whether a state is no state: empty, or nullptr, which stands for .NET's
 // null wherever a state is given.
@@ -128,7 +129,7 @@ inline bool holds_no_state(const std::any& state) noexcept
 }
 
 // Whether a state reads as .NET's null: no state, or a null C string.
-bool is_null_state(const std::any& state) noexcept;
+DOTASYNC_API bool is_null_state(const std::any& state) noexcept;
 
 // nullptr is no state: the empty std::any stands for .NET's null.
 inline std::any non_null_state(std::any state) noexcept
@@ -138,8 +139,8 @@ inline std::any non_null_state(std::any state) noexcept
     return state;
 }
 
-[[noreturn]] void throw_invalid_cast(const std::type_info& from, const std::type_info& to);
-[[noreturn]] void throw_null_cast(const std::type_info& to);
+[[noreturn]] DOTASYNC_API void throw_invalid_cast(const std::type_info& from, const std::type_info& to);
+[[noreturn]] DOTASYNC_API void throw_null_cast(const std::type_info& to);
 
 // The conversions of the file comment, null excluded: the value read as T,
 // or nothing when .NET's cast would fail.

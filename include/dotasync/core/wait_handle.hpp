@@ -18,6 +18,8 @@
 #ifndef DOTASYNC_CORE_WAIT_HANDLE_HPP
 #define DOTASYNC_CORE_WAIT_HANDLE_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <initializer_list>
@@ -33,7 +35,7 @@ struct multi_waiter;
 
 enum class EventResetMode { AutoReset = 0, ManualReset = 1 };
 
-class WaitHandle {
+class DOTASYNC_API WaitHandle {
 public:
     static constexpr int WaitTimeout = 258;
     static constexpr int Infinite = -1;
@@ -78,7 +80,7 @@ private:
     std::vector<detail::multi_waiter*> waiters_;
 };
 
-class EventWaitHandle : public WaitHandle {
+class DOTASYNC_API EventWaitHandle : public WaitHandle {
 public:
     EventWaitHandle(bool initialState, EventResetMode mode);
 
@@ -87,12 +89,12 @@ public:
     bool Reset();
 };
 
-class ManualResetEvent : public EventWaitHandle {
+class DOTASYNC_API ManualResetEvent : public EventWaitHandle {
 public:
     explicit ManualResetEvent(bool initialState);
 };
 
-class AutoResetEvent : public EventWaitHandle {
+class DOTASYNC_API AutoResetEvent : public EventWaitHandle {
 public:
     explicit AutoResetEvent(bool initialState);
 };

@@ -20,6 +20,7 @@
 #ifndef DOTASYNC_EAP_ASYNC_COMPLETED_EVENT_ARGS_HPP
 #define DOTASYNC_EAP_ASYNC_COMPLETED_EVENT_ARGS_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/eap/event_args.hpp>
 
 #include <any>
@@ -27,7 +28,7 @@
 
 namespace dotasync {
 
-class AsyncCompletedEventArgs : public EventArgs {
+class DOTASYNC_API AsyncCompletedEventArgs : public EventArgs {
 public:
     AsyncCompletedEventArgs(std::exception_ptr error, bool canceled, std::any userState);
     ~AsyncCompletedEventArgs() override;

@@ -36,6 +36,7 @@
 #ifndef DOTASYNC_EAP_ASYNC_OPERATION_HPP
 #define DOTASYNC_EAP_ASYNC_OPERATION_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <any>
@@ -44,7 +45,7 @@
 
 namespace dotasync {
 
-class AsyncOperation {
+class DOTASYNC_API AsyncOperation {
     struct private_tag {};
 
 public:
@@ -89,12 +90,12 @@ namespace detail {
 // calls its OperationCompleted(), and leaves context empty. The callback is
 // held back until this thread has released the context. If Post throws,
 // context is left as it was.
-void post_operation_completed(std::shared_ptr<dotasync::SynchronizationContext>& context, SendOrPostCallback d,
-                              std::any arg);
+DOTASYNC_API void post_operation_completed(std::shared_ptr<dotasync::SynchronizationContext>& context, SendOrPostCallback d,
+                                           std::any arg);
 
 } // namespace detail
 
-class AsyncOperationManager {
+class DOTASYNC_API AsyncOperationManager {
 public:
     AsyncOperationManager() = delete;
 

@@ -47,6 +47,7 @@
 #define DOTASYNC_EAP_BACKGROUND_WORKER_HPP
 
 #include <dotasync/core/event.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/event_args.hpp>
 #include <dotasync/eap/progress_changed_event_args.hpp>
@@ -59,7 +60,7 @@
 
 namespace dotasync {
 
-class DoWorkEventArgs : public EventArgs {
+class DOTASYNC_API DoWorkEventArgs : public EventArgs {
 public:
     explicit DoWorkEventArgs(std::any argument);
     ~DoWorkEventArgs() override;
@@ -84,7 +85,7 @@ private:
     bool cancel_ = false;
 };
 
-class RunWorkerCompletedEventArgs : public AsyncCompletedEventArgs {
+class DOTASYNC_API RunWorkerCompletedEventArgs : public AsyncCompletedEventArgs {
 public:
     RunWorkerCompletedEventArgs(std::any result, std::exception_ptr error, bool canceled);
     ~RunWorkerCompletedEventArgs() override;
@@ -105,7 +106,7 @@ namespace detail {
 struct background_worker_state;
 }
 
-class BackgroundWorker {
+class DOTASYNC_API BackgroundWorker {
 public:
     BackgroundWorker();
     // DoWork runs on executor instead of the default runtime.

@@ -96,6 +96,7 @@
 #define DOTASYNC_EAP_EAP_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/state_cast.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/detail/eap_table.hpp>
@@ -116,7 +117,7 @@ template <class Callback>
 class eap;
 
 // The operations in flight of one EAP class, keyed by userState.
-class eap_operations {
+class DOTASYNC_API eap_operations {
 public:
     eap_operations();
     // Cancels the operations in flight and drops their completion callbacks.

@@ -8,9 +8,11 @@
 #ifndef DOTASYNC_EAP_EVENT_ARGS_HPP
 #define DOTASYNC_EAP_EVENT_ARGS_HPP
 
+#include <dotasync/core/export.hpp>
+
 namespace dotasync {
 
-class EventArgs {
+class DOTASYNC_API EventArgs {
 public:
     EventArgs() noexcept = default;
     virtual ~EventArgs();

@@ -8,13 +8,14 @@
 #ifndef DOTASYNC_EAP_PROGRESS_CHANGED_EVENT_ARGS_HPP
 #define DOTASYNC_EAP_PROGRESS_CHANGED_EVENT_ARGS_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/eap/event_args.hpp>
 
 #include <any>
 
 namespace dotasync {
 
-class ProgressChangedEventArgs : public EventArgs {
+class DOTASYNC_API ProgressChangedEventArgs : public EventArgs {
 public:
     ProgressChangedEventArgs(int progressPercentage, std::any userState);
     ~ProgressChangedEventArgs() override;

@@ -55,6 +55,7 @@
 #define DOTASYNC_HTTP_HTTP_CLIENT_HPP
 
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/detail/handler_transform.hpp>
 #include <dotasync/http/detail/http_send.hpp>
 #include <dotasync/http/http_content.hpp>
@@ -79,7 +80,7 @@
 
 namespace dotasync {
 
-class HttpClient {
+class DOTASYNC_API HttpClient {
 public:
     using executor_type = boost::asio::any_io_executor;
     using uri_type = detail::http_uri_arg;

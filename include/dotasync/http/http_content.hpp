@@ -26,6 +26,7 @@
 #define DOTASYNC_HTTP_HTTP_CONTENT_HPP
 
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/detail/handler_transform.hpp>
 #include <dotasync/http/http_headers.hpp>
 #include <dotasync/io/stream.hpp>
@@ -47,7 +48,7 @@ struct http_content_core;
 struct http_content_access;
 } // namespace detail
 
-class HttpContent {
+class DOTASYNC_API HttpContent {
 public:
     virtual ~HttpContent();
     HttpContent(const HttpContent&) = delete;
@@ -121,14 +122,14 @@ private:
 // Text, sent as UTF-8 with Content-Type "text/plain; charset=utf-8" unless
 // another media type is given ("application/json" gives
 // "application/json; charset=utf-8", as .NET).
-class StringContent : public HttpContent {
+class DOTASYNC_API StringContent : public HttpContent {
 public:
     explicit StringContent(std::string content);
     StringContent(std::string content, const std::string& mediaType);
 };
 
 // Bytes, sent as they are, with no Content-Type.
-class ByteArrayContent : public HttpContent {
+class DOTASYNC_API ByteArrayContent : public HttpContent {
 public:
     explicit ByteArrayContent(std::span<const std::uint8_t> content);
     ByteArrayContent(std::span<const std::uint8_t> content, int offset, int count);
@@ -136,7 +137,7 @@ public:
 
 // The bytes of a readable stream, from its position to its end; a null
 // stream -> ArgumentNullException.
-class StreamContent : public HttpContent {
+class DOTASYNC_API StreamContent : public HttpContent {
 public:
     explicit StreamContent(std::shared_ptr<Stream> content);
 };

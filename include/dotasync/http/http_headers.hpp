@@ -23,6 +23,8 @@
 #ifndef DOTASYNC_HTTP_HTTP_HEADERS_HPP
 #define DOTASYNC_HTTP_HTTP_HEADERS_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,7 +34,7 @@
 
 namespace dotasync {
 
-class HttpHeaders {
+class DOTASYNC_API HttpHeaders {
 public:
     using value_type = std::pair<std::string, std::string>;
     using const_iterator = std::vector<value_type>::const_iterator;
@@ -91,7 +93,7 @@ public:
     std::string Get(std::string_view name) const { return first(name).value_or(std::string()); }
 };
 
-class HttpContentHeaders : public HttpHeaders {
+class DOTASYNC_API HttpContentHeaders : public HttpHeaders {
 public:
     HttpContentHeaders() noexcept : HttpHeaders(kind::content) {}
 

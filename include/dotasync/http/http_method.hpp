@@ -10,11 +10,13 @@
 #ifndef DOTASYNC_HTTP_HTTP_METHOD_HPP
 #define DOTASYNC_HTTP_HTTP_METHOD_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <string>
 
 namespace dotasync {
 
-class HttpMethod {
+class DOTASYNC_API HttpMethod {
 public:
     explicit HttpMethod(std::string method);
 

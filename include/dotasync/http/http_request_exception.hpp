@@ -7,6 +7,7 @@
 #define DOTASYNC_HTTP_HTTP_REQUEST_EXCEPTION_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/http_status_code.hpp>
 
 #include <optional>
@@ -14,7 +15,7 @@
 
 namespace dotasync {
 
-class HttpRequestException : public Exception {
+class DOTASYNC_API HttpRequestException : public Exception {
 public:
     explicit HttpRequestException(std::string message = "An error occurred while sending the request.",
                                   std::exception_ptr inner = {},

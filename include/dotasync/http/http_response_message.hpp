@@ -15,6 +15,7 @@
 #ifndef DOTASYNC_HTTP_HTTP_RESPONSE_MESSAGE_HPP
 #define DOTASYNC_HTTP_HTTP_RESPONSE_MESSAGE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/http_content.hpp>
 #include <dotasync/http/http_headers.hpp>
 #include <dotasync/http/http_request_exception.hpp>
@@ -27,7 +28,7 @@
 
 namespace dotasync {
 
-class HttpResponseMessage {
+class DOTASYNC_API HttpResponseMessage {
 public:
     HttpResponseMessage();
     explicit HttpResponseMessage(HttpStatusCode statusCode);

@@ -35,6 +35,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/http/http_headers.hpp>
 #include <dotasync/http/http_web_response.hpp>
@@ -55,11 +56,11 @@ namespace dotasync {
 
 namespace detail {
 struct http_client_core;
-inline constexpr char http_web_request_get_response_method = 0;
-inline constexpr char http_web_request_get_request_stream_method = 0;
+DOTASYNC_API inline constexpr char http_web_request_get_response_method = 0;
+DOTASYNC_API inline constexpr char http_web_request_get_request_stream_method = 0;
 } // namespace detail
 
-class HttpWebRequest : public std::enable_shared_from_this<HttpWebRequest> {
+class DOTASYNC_API HttpWebRequest : public std::enable_shared_from_this<HttpWebRequest> {
 public:
     using response_signature = void(std::exception_ptr, std::shared_ptr<HttpWebResponse>);
 

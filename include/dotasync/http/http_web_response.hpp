@@ -12,6 +12,7 @@
 #ifndef DOTASYNC_HTTP_HTTP_WEB_RESPONSE_HPP
 #define DOTASYNC_HTTP_HTTP_WEB_RESPONSE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/http_headers.hpp>
 #include <dotasync/http/http_status_code.hpp>
 #include <dotasync/http/uri.hpp>
@@ -25,7 +26,7 @@ namespace dotasync {
 
 class HttpResponseMessage;
 
-class HttpWebResponse {
+class DOTASYNC_API HttpWebResponse {
 public:
     // The response for message, whose body is in memory.
     explicit HttpWebResponse(const HttpResponseMessage& message);

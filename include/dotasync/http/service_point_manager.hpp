@@ -11,11 +11,12 @@
 #ifndef DOTASYNC_HTTP_SERVICE_POINT_MANAGER_HPP
 #define DOTASYNC_HTTP_SERVICE_POINT_MANAGER_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/ssl_stream.hpp>
 
 namespace dotasync {
 
-struct ServicePointManager {
+struct DOTASYNC_API ServicePointManager {
     static RemoteCertificateValidationCallback ServerCertificateValidationCallback();
     static void ServerCertificateValidationCallback(RemoteCertificateValidationCallback value);
 };

@@ -37,6 +37,7 @@
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/http/x509_certificate2.hpp>
 #include <dotasync/io/stream.hpp>
@@ -51,7 +52,7 @@
 
 namespace dotasync {
 
-class AuthenticationException : public SystemException {
+class DOTASYNC_API AuthenticationException : public SystemException {
 public:
     explicit AuthenticationException(std::string message = "Authentication failed.", std::exception_ptr inner = {});
 };
@@ -77,11 +78,11 @@ using RemoteCertificateValidationCallback =
 
 namespace detail {
 struct ssl_stream_state;
-inline constexpr char ssl_stream_authenticate_as_client_method = 0;
-inline constexpr char ssl_stream_authenticate_as_server_method = 0;
+DOTASYNC_API inline constexpr char ssl_stream_authenticate_as_client_method = 0;
+DOTASYNC_API inline constexpr char ssl_stream_authenticate_as_server_method = 0;
 } // namespace detail
 
-class SslStream : public Stream {
+class DOTASYNC_API SslStream : public Stream {
 public:
     // A null inner stream -> ArgumentNullException.
     explicit SslStream(std::shared_ptr<Stream> innerStream, bool leaveInnerStreamOpen = false,

@@ -20,20 +20,21 @@
 #define DOTASYNC_HTTP_URI_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 
 #include <string>
 #include <string_view>
 
 namespace dotasync {
 
-class UriFormatException : public FormatException {
+class DOTASYNC_API UriFormatException : public FormatException {
 public:
     explicit UriFormatException(std::string message = "Invalid URI: The format of the URI could not be determined.");
 };
 
 enum class UriKind { RelativeOrAbsolute = 0, Absolute = 1, Relative = 2 };
 
-class Uri {
+class DOTASYNC_API Uri {
 public:
     explicit Uri(std::string_view uriString);
     Uri(std::string_view uriString, UriKind uriKind);
@@ -57,7 +58,7 @@ public:
     const std::string& OriginalString() const noexcept { return original_; }
     std::string ToString() const;
 
-    friend bool operator==(const Uri& a, const Uri& b);
+    friend DOTASYNC_API bool operator==(const Uri& a, const Uri& b);
 
 private:
     Uri() = default;

@@ -41,6 +41,7 @@
 
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/event.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/http/detail/http_send.hpp>
 #include <dotasync/http/http_headers.hpp>
@@ -61,7 +62,7 @@ namespace detail {
 struct web_client_state;
 }
 
-class WebClient {
+class DOTASYNC_API WebClient {
 public:
     using uri_type = detail::http_uri_arg;
 

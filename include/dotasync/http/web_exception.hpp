@@ -7,6 +7,7 @@
 #define DOTASYNC_HTTP_WEB_EXCEPTION_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/http_web_response.hpp>
 
 #include <memory>
@@ -35,7 +36,7 @@ enum class WebExceptionStatus {
     MessageLengthLimitExceeded = 17,
 };
 
-class WebException : public InvalidOperationException {
+class DOTASYNC_API WebException : public InvalidOperationException {
 public:
     explicit WebException(std::string message, WebExceptionStatus status = WebExceptionStatus::UnknownError,
                           std::exception_ptr inner = {}, std::shared_ptr<HttpWebResponse> response = nullptr);
@@ -48,7 +49,7 @@ private:
     std::shared_ptr<HttpWebResponse> response_;
 };
 
-class ProtocolViolationException : public InvalidOperationException {
+class DOTASYNC_API ProtocolViolationException : public InvalidOperationException {
 public:
     explicit ProtocolViolationException(std::string message);
 };

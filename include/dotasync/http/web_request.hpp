@@ -5,6 +5,7 @@
 #ifndef DOTASYNC_HTTP_WEB_REQUEST_HPP
 #define DOTASYNC_HTTP_WEB_REQUEST_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/http/http_web_request.hpp>
 #include <dotasync/http/uri.hpp>
 
@@ -13,7 +14,7 @@
 
 namespace dotasync {
 
-struct WebRequest {
+struct DOTASYNC_API WebRequest {
     static std::shared_ptr<HttpWebRequest> Create(std::string_view requestUriString);
     static std::shared_ptr<HttpWebRequest> Create(const Uri& requestUri);
 };

@@ -13,6 +13,7 @@
 #define DOTASYNC_HTTP_X509_CERTIFICATE2_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 
 #include <memory>
 #include <string>
@@ -20,7 +21,7 @@
 
 namespace dotasync {
 
-class CryptographicException : public SystemException {
+class DOTASYNC_API CryptographicException : public SystemException {
 public:
     explicit CryptographicException(std::string message = "Error occurred during a cryptographic operation.");
 };
@@ -29,7 +30,7 @@ namespace detail {
 struct x509_data;
 }
 
-class X509Certificate2 {
+class DOTASYNC_API X509Certificate2 {
 public:
     static X509Certificate2 CreateFromPem(std::string_view certPem);
     static X509Certificate2 CreateFromPem(std::string_view certPem, std::string_view keyPem);

@@ -20,6 +20,8 @@
 #ifndef DOTASYNC_IO_DIRECTORY_HPP
 #define DOTASYNC_IO_DIRECTORY_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -29,7 +31,7 @@ namespace dotasync {
 
 enum class SearchOption { TopDirectoryOnly = 0, AllDirectories = 1 };
 
-struct Directory {
+struct DOTASYNC_API Directory {
     Directory() = delete;
 
     static void CreateDirectory(const std::filesystem::path& path);

@@ -31,6 +31,7 @@
 #ifndef DOTASYNC_IO_FILE_HPP
 #define DOTASYNC_IO_FILE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/completion_adapter.hpp>
 #include <dotasync/io/file_stream.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -52,7 +53,7 @@
 
 namespace dotasync {
 
-struct File {
+struct DOTASYNC_API File {
     File() = delete;
 
     // FileMode::Open, FileAccess::Read, FileShare::Read.

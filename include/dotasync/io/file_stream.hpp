@@ -68,6 +68,7 @@
 #ifndef DOTASYNC_IO_FILE_STREAM_HPP
 #define DOTASYNC_IO_FILE_STREAM_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/file_enums.hpp>
 #include <dotasync/io/stream.hpp>
 
@@ -84,7 +85,7 @@ namespace detail {
 class file_core;
 }
 
-class FileStream : public Stream {
+class DOTASYNC_API FileStream : public Stream {
 public:
     static constexpr int DefaultBufferSize = 4096;
 

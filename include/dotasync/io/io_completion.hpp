@@ -44,6 +44,7 @@
 
 #include <dotasync/core/detail/handler_allocator.hpp>
 #include <dotasync/core/detail/inline_completion.hpp>
+#include <dotasync/core/export.hpp>
 
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/any_completion_handler.hpp>
@@ -59,7 +60,7 @@ namespace dotasync {
 
 class Stream;
 
-class io_completion {
+class DOTASYNC_API io_completion {
 public:
     using signature = void(boost::system::error_code, std::size_t);
     using handler_type = boost::asio::any_completion_handler<signature>;

@@ -18,6 +18,7 @@
 #ifndef DOTASYNC_IO_MEMORY_STREAM_HPP
 #define DOTASYNC_IO_MEMORY_STREAM_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/stream.hpp>
 
 #include <cstdint>
@@ -28,7 +29,7 @@
 
 namespace dotasync {
 
-class MemoryStream : public Stream {
+class DOTASYNC_API MemoryStream : public Stream {
 public:
     MemoryStream();
     explicit MemoryStream(executor_type executor);

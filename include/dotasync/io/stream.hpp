@@ -76,6 +76,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/io/detail/byte_buffer.hpp>
 #include <dotasync/io/io_completion.hpp>
@@ -97,7 +98,7 @@ namespace detail {
 
 // What the .NET faces keep of a stream to report its failures: the name they
 // carry, and the stream's translation of a read's or a write's failure.
-struct stream_identity {
+struct DOTASYNC_API stream_identity {
     // The .NET exception for a read's or a write's failure ec, given the
     // stream's name.
     using failure_mapper = std::exception_ptr (*)(const boost::system::error_code& ec, const std::string& name,
@@ -114,7 +115,7 @@ struct stream_identity {
 
 enum class SeekOrigin { Begin, Current, End };
 
-class Stream {
+class DOTASYNC_API Stream {
 public:
     using executor_type = boost::asio::any_io_executor;
 

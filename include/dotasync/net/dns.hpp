@@ -22,6 +22,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/net/ip_address.hpp>
 #include <dotasync/net/ip_host_entry.hpp>
@@ -36,7 +37,7 @@
 
 namespace dotasync {
 
-struct Dns {
+struct DOTASYNC_API Dns {
     static std::string GetHostName();
 
     static std::vector<IPAddress> GetHostAddresses(const std::string& hostNameOrAddress);

@@ -6,13 +6,14 @@
 #ifndef DOTASYNC_NET_END_POINT_HPP
 #define DOTASYNC_NET_END_POINT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/net/socket_enums.hpp>
 
 #include <string>
 
 namespace dotasync {
 
-class EndPoint {
+class DOTASYNC_API EndPoint {
 public:
     virtual ~EndPoint() = default;
 

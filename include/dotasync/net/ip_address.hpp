@@ -11,6 +11,7 @@
 #ifndef DOTASYNC_NET_IP_ADDRESS_HPP
 #define DOTASYNC_NET_IP_ADDRESS_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/net/socket_enums.hpp>
 
 #include <boost/asio/ip/address.hpp>
@@ -23,7 +24,7 @@
 
 namespace dotasync {
 
-class IPAddress {
+class DOTASYNC_API IPAddress {
 public:
     // 0.0.0.0, the default of .NET's fields before assignment.
     IPAddress() = default;

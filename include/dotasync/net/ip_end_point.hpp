@@ -11,6 +11,7 @@
 #ifndef DOTASYNC_NET_IP_END_POINT_HPP
 #define DOTASYNC_NET_IP_END_POINT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/net/end_point.hpp>
 #include <dotasync/net/ip_address.hpp>
 
@@ -23,7 +24,7 @@
 
 namespace dotasync {
 
-class IPEndPoint final : public EndPoint {
+class DOTASYNC_API IPEndPoint final : public EndPoint {
 public:
     static constexpr int MinPort = 0;
     static constexpr int MaxPort = 65535;

@@ -21,6 +21,7 @@
 #ifndef DOTASYNC_NET_NETWORK_STREAM_HPP
 #define DOTASYNC_NET_NETWORK_STREAM_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/stream.hpp>
 #include <dotasync/net/socket.hpp>
 
@@ -28,7 +29,7 @@
 
 namespace dotasync {
 
-class NetworkStream : public Stream {
+class DOTASYNC_API NetworkStream : public Stream {
 public:
     // A null socket -> ArgumentNullException; a socket that is not a
     // connected stream socket, or not in blocking mode -> IOException.

@@ -66,6 +66,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/cancellation.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/io/detail/byte_buffer.hpp>
 #include <dotasync/net/detail/socket_state.hpp>
@@ -99,7 +100,7 @@ struct SocketReceiveFromResult {
     IPEndPoint RemoteEndPoint{IPAddress::Any, 0};
 };
 
-class Socket {
+class DOTASYNC_API Socket {
 public:
     using executor_type = boost::asio::any_io_executor;
 

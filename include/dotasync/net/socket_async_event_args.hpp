@@ -29,6 +29,7 @@
 
 #include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/byte_buffer.hpp>
 #include <dotasync/net/ip_end_point.hpp>
 #include <dotasync/net/socket_enums.hpp>
@@ -48,7 +49,7 @@ namespace dotasync {
 class Socket;
 using SocketPtr = std::shared_ptr<Socket>;
 
-class SocketAsyncEventArgs {
+class DOTASYNC_API SocketAsyncEventArgs {
 public:
     SocketAsyncEventArgs() = default;
     SocketAsyncEventArgs(const SocketAsyncEventArgs&) = delete;

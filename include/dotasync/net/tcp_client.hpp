@@ -17,6 +17,7 @@
 #ifndef DOTASYNC_NET_TCP_CLIENT_HPP
 #define DOTASYNC_NET_TCP_CLIENT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/net/network_stream.hpp>
 #include <dotasync/net/socket.hpp>
 
@@ -31,10 +32,10 @@ class TcpClient;
 using TcpClientPtr = std::shared_ptr<TcpClient>;
 
 namespace detail {
-inline constexpr char tcp_client_connect_method = 0;
+DOTASYNC_API inline constexpr char tcp_client_connect_method = 0;
 }
 
-class TcpClient {
+class DOTASYNC_API TcpClient {
 public:
     using executor_type = Socket::executor_type;
 

@@ -18,6 +18,7 @@
 #ifndef DOTASYNC_NET_TCP_LISTENER_HPP
 #define DOTASYNC_NET_TCP_LISTENER_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/completion_adapter.hpp>
 #include <dotasync/net/socket.hpp>
 #include <dotasync/net/tcp_client.hpp>
@@ -29,11 +30,11 @@
 namespace dotasync {
 
 namespace detail {
-inline constexpr char tcp_listener_accept_socket_method = 0;
-inline constexpr char tcp_listener_accept_client_method = 0;
+DOTASYNC_API inline constexpr char tcp_listener_accept_socket_method = 0;
+DOTASYNC_API inline constexpr char tcp_listener_accept_client_method = 0;
 }
 
-class TcpListener {
+class DOTASYNC_API TcpListener {
 public:
     using executor_type = Socket::executor_type;
 

@@ -18,6 +18,7 @@
 #ifndef DOTASYNC_NET_UDP_CLIENT_HPP
 #define DOTASYNC_NET_UDP_CLIENT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/completion_adapter.hpp>
 #include <dotasync/net/dns.hpp>
 #include <dotasync/net/socket.hpp>
@@ -38,11 +39,11 @@ struct UdpReceiveResult {
 };
 
 namespace detail {
-inline constexpr char udp_send_method = 0;
-inline constexpr char udp_receive_method = 0;
+DOTASYNC_API inline constexpr char udp_send_method = 0;
+DOTASYNC_API inline constexpr char udp_receive_method = 0;
 }
 
-class UdpClient {
+class DOTASYNC_API UdpClient {
 public:
     using executor_type = Socket::executor_type;
     // The largest payload of an IPv4 UDP datagram.

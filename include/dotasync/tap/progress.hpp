@@ -29,6 +29,7 @@
 
 #include <dotasync/core/event.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <any>
@@ -58,7 +59,7 @@ protected:
 namespace detail {
 
 // The calling thread's SynchronizationContext, or the default context.
-std::shared_ptr<SynchronizationContext> capture_progress_context();
+DOTASYNC_API std::shared_ptr<SynchronizationContext> capture_progress_context();
 
 } // namespace detail
 

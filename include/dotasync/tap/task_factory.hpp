@@ -51,6 +51,7 @@
 #define DOTASYNC_TAP_TASK_FACTORY_HPP
 
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 
@@ -77,7 +78,7 @@ template <class End>
 using from_async_result_t = std::remove_cvref_t<std::invoke_result_t<std::decay_t<End>&, const IAsyncResultPtr&>>;
 
 // Defined in lib/tap/task_factory.cpp.
-std::exception_ptr null_async_result_error();
+DOTASYNC_API std::exception_ptr null_async_result_error();
 
 template <class F>
 void throw_if_null_method(const F& method, const char* name)

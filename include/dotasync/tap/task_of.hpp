@@ -61,6 +61,7 @@
 #include <dotasync/core/cancellation.hpp>
 #include <dotasync/core/detail/handler_completion.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/tap/detail/task_state.hpp>
 #include <dotasync/tap/task_status.hpp>
@@ -88,7 +89,7 @@ namespace detail {
 
 struct task_access;
 
-[[noreturn]] void throw_empty_task();
+[[noreturn]] DOTASYNC_API void throw_empty_task();
 
 // Calls f with what a waiter of a completed state<T> receives.
 template <class T, class F>
@@ -201,7 +202,7 @@ using task_signature_t = std::conditional_t<std::is_void_v<T>, void(std::excepti
 } // namespace detail
 
 template <>
-class TaskOf<void> {
+class DOTASYNC_API TaskOf<void> {
 public:
     using result_type = void;
 

@@ -40,6 +40,7 @@
 
 #include <dotasync/core/apm_token.hpp>
 #include <dotasync/core/detail/handler_wrapper.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/tap/detail/task_state.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -58,7 +59,7 @@ namespace detail {
 
 // The address of this object identifies TaskToAsyncResult::Begin as the
 // method that began a result, for End's ownership check.
-inline constexpr char task_to_async_result_tag = 0;
+DOTASYNC_API inline constexpr char task_to_async_result_tag = 0;
 
 // Every operation's completion is stored in one shape per value type, so that
 // End<T> needs to know only T. The value travels in an optional so that T need

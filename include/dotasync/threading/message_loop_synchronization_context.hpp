@@ -34,6 +34,7 @@
 #ifndef DOTASYNC_THREADING_MESSAGE_LOOP_SYNCHRONIZATION_CONTEXT_HPP
 #define DOTASYNC_THREADING_MESSAGE_LOOP_SYNCHRONIZATION_CONTEXT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -50,7 +51,7 @@ namespace detail {
 // The loop's io_context, a base class so that it is built before the strand
 // context that runs on it and destroyed after it. shutdown() is exposed so
 // that Run can destroy what is still queued when the loop ends.
-class message_loop_io_context {
+class DOTASYNC_API message_loop_io_context {
 protected:
     struct loop_io_context : boost::asio::io_context {
         loop_io_context() : boost::asio::io_context(1) {}
@@ -62,7 +63,7 @@ protected:
 
 } // namespace detail
 
-class MessageLoopSynchronizationContext : private detail::message_loop_io_context,
+class DOTASYNC_API MessageLoopSynchronizationContext : private detail::message_loop_io_context,
                                           public StrandSynchronizationContext {
     struct private_tag {};
 

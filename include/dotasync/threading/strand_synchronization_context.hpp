@@ -45,6 +45,7 @@
 #ifndef DOTASYNC_THREADING_STRAND_SYNCHRONIZATION_CONTEXT_HPP
 #define DOTASYNC_THREADING_STRAND_SYNCHRONIZATION_CONTEXT_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/threading/detail/strand_context_executor.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
@@ -90,7 +91,7 @@ private:
 
 } // namespace detail
 
-class StrandSynchronizationContext : public SynchronizationContext {
+class DOTASYNC_API StrandSynchronizationContext : public SynchronizationContext {
 public:
     using strand_type = boost::asio::strand<boost::asio::any_io_executor>;
     // A real Asio executor (asio::execution::executor), convertible to

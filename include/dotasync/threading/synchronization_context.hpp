@@ -27,6 +27,8 @@
 #ifndef DOTASYNC_THREADING_SYNCHRONIZATION_CONTEXT_HPP
 #define DOTASYNC_THREADING_SYNCHRONIZATION_CONTEXT_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <any>
 #include <functional>
 #include <memory>
@@ -37,7 +39,7 @@ namespace dotasync {
 // The callback Post and Send run, with the state they were given.
 using SendOrPostCallback = std::function<void(const std::any& state)>;
 
-class SynchronizationContext : public std::enable_shared_from_this<SynchronizationContext> {
+class DOTASYNC_API SynchronizationContext : public std::enable_shared_from_this<SynchronizationContext> {
 public:
     SynchronizationContext() noexcept = default;
     virtual ~SynchronizationContext();
@@ -73,7 +75,7 @@ namespace detail {
 
 // The calling thread's current-context slot. The strand context's executor
 // swaps its context in and out of it around every function it runs.
-std::shared_ptr<SynchronizationContext>& current_context_slot() noexcept;
+DOTASYNC_API std::shared_ptr<SynchronizationContext>& current_context_slot() noexcept;
 
 // Makes context the calling thread's current context while the scope lives,
 // then puts the previous one back. The scope borrows the caller's shared_ptr
@@ -98,7 +100,7 @@ private:
 };
 
 // The process-wide instance of the default context (the base class).
-const std::shared_ptr<SynchronizationContext>& default_synchronization_context();
+DOTASYNC_API const std::shared_ptr<SynchronizationContext>& default_synchronization_context();
 
 } // namespace detail
 } // namespace dotasync

@@ -18,6 +18,8 @@
 #ifndef DOTASYNC_THREADING_THREAD_POOL_HPP
 #define DOTASYNC_THREADING_THREAD_POOL_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
 
 #include <any>
@@ -27,7 +29,7 @@
 
 namespace dotasync {
 
-class ThreadPool {
+class DOTASYNC_API ThreadPool {
 public:
     // What runs an exception that escapes a function run by the default
     // runtime (a dotasync addition: .NET ends the process, and so does the

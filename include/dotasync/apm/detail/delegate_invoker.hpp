@@ -4,6 +4,7 @@
 #ifndef DOTASYNC_APM_DETAIL_DELEGATE_INVOKER_HPP
 #define DOTASYNC_APM_DETAIL_DELEGATE_INVOKER_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -26,7 +27,7 @@ namespace dotasync::detail {
 // signature as the method that began a result, for EndInvoke's ownership
 // check and for AsyncDelegate's type check.
 template <class Signature>
-inline constexpr char invoke_method_tag = 0;
+DOTASYNC_API inline constexpr char invoke_method_tag = 0;
 
 template <class... Ts>
 struct type_list {};

@@ -8,6 +8,7 @@
 #define DOTASYNC_CORE_DETAIL_APM_RESULT_BASE_HPP
 
 #include <dotasync/core/detail/completion_executor_probe.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/wait_handle.hpp>
 
@@ -30,7 +31,7 @@ struct apm_extras {
     std::shared_ptr<const void> origin;
 };
 
-class apm_result_base : public IAsyncResult {
+class DOTASYNC_API apm_result_base : public IAsyncResult {
 public:
     apm_result_base() noexcept = default;
     ~apm_result_base() override;

@@ -7,6 +7,8 @@
 #ifndef DOTASYNC_CORE_DETAIL_CANCELLATION_BRIDGE_HPP
 #define DOTASYNC_CORE_DETAIL_CANCELLATION_BRIDGE_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/cancellation_type.hpp>
 
@@ -23,7 +25,7 @@ namespace dotasync::detail {
 // or is destroyed, takes the same mutex and closes the bridge. The mutex is
 // recursive because an operation may complete inline, on the emitting thread,
 // from inside the emission.
-class cancellation_bridge : public std::enable_shared_from_this<cancellation_bridge> {
+class DOTASYNC_API cancellation_bridge : public std::enable_shared_from_this<cancellation_bridge> {
 public:
     cancellation_bridge() = default;
     cancellation_bridge(const cancellation_bridge&) = delete;

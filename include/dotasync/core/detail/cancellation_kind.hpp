@@ -15,6 +15,8 @@
 #ifndef DOTASYNC_CORE_DETAIL_CANCELLATION_KIND_HPP
 #define DOTASYNC_CORE_DETAIL_CANCELLATION_KIND_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <boost/system/error_code.hpp>
 
 #include <exception>
@@ -22,15 +24,15 @@
 
 namespace dotasync::detail {
 
-bool is_cancellation(const boost::system::error_code& ec) noexcept;
-bool is_cancellation(const std::error_code& ec) noexcept;
-bool is_cancellation(const std::exception_ptr& error) noexcept;
+DOTASYNC_API bool is_cancellation(const boost::system::error_code& ec) noexcept;
+DOTASYNC_API bool is_cancellation(const std::error_code& ec) noexcept;
+DOTASYNC_API bool is_cancellation(const std::exception_ptr& error) noexcept;
 
 // A cancellation that is not yet an OperationCanceledException (an error
 // code's system_error) becomes the one exception_from_error() makes of its
 // code; any other failure is returned unchanged. What a .NET caller catches
 // for a canceled operation is always OperationCanceledException.
-std::exception_ptr as_operation_canceled(std::exception_ptr error) noexcept;
+DOTASYNC_API std::exception_ptr as_operation_canceled(std::exception_ptr error) noexcept;
 
 } // namespace dotasync::detail
 

@@ -5,6 +5,8 @@
 #ifndef DOTASYNC_CORE_DETAIL_COMPLETION_EXECUTOR_PROBE_HPP
 #define DOTASYNC_CORE_DETAIL_COMPLETION_EXECUTOR_PROBE_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -28,7 +30,7 @@ namespace dotasync::detail {
 // reference count and up to seventy bytes in every result. The pointer needs
 // no ownership, because a pending operation keeps its executor alive, and
 // once the operation has completed End does not ask the probe.
-class completion_executor_probe {
+class DOTASYNC_API completion_executor_probe {
 public:
     using io_executor = boost::asio::io_context::executor_type;
     using io_strand = boost::asio::strand<io_executor>;

@@ -4,6 +4,8 @@
 #ifndef DOTASYNC_CORE_DETAIL_RESULT_ALLOCATOR_HPP
 #define DOTASYNC_CORE_DETAIL_RESULT_ALLOCATOR_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <cstddef>
 #include <memory>
 #include <new>
@@ -15,8 +17,8 @@ namespace dotasync::detail {
 // ended over and over on one thread then reuses one block instead of calling
 // the global allocator twice per operation. Defined in
 // lib/core/detail/result_allocator.cpp; a block may be freed on any thread.
-void* allocate_result_memory(std::size_t size);
-void deallocate_result_memory(void* memory, std::size_t size) noexcept;
+DOTASYNC_API void* allocate_result_memory(std::size_t size);
+DOTASYNC_API void deallocate_result_memory(void* memory, std::size_t size) noexcept;
 
 template <class T>
 class result_allocator {

@@ -7,6 +7,7 @@
 #ifndef DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 #define DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/eap/async_operation.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
@@ -43,7 +44,7 @@ struct user_state_kind {
 // std::string for every string type, a const void* for every pointer type,
 // the value itself otherwise) and a hash. A state of a type nobody registered
 // gets a unique key, equal only to itself.
-class user_state_key {
+class DOTASYNC_API user_state_key {
 public:
     user_state_key(const user_state_kind* kind, std::any value, std::size_t hash) noexcept
         : kind_(kind), value_(std::move(value)), hash_(hash)
@@ -85,7 +86,7 @@ using user_state_key_maker = user_state_key (*)(const std::any& state);
 
 // Registers how states of one type become keys; the first registration of a
 // type wins. Returns false when the type was already registered.
-bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker);
+DOTASYNC_API bool register_user_state_key_maker(std::type_index type, user_state_key_maker maker);
 
 class eap_table;
 class eap_entry;
@@ -133,7 +134,7 @@ private:
 // a StrandSynchronizationContext none.
 // Counted intrusively: an operation in flight is one allocation, without a
 // shared_ptr control block beside it.
-class eap_entry : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
+class DOTASYNC_API eap_entry : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
 public:
     eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor);
     // Ends the operation if nothing else has.
@@ -213,7 +214,7 @@ private:
 };
 
 // The operations in flight of one eap_operations object, by userState.
-class eap_table {
+class DOTASYNC_API eap_table {
 public:
     eap_table() = default;
     eap_table(const eap_table&) = delete;

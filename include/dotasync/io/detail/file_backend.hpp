@@ -15,6 +15,8 @@
 #ifndef DOTASYNC_IO_DETAIL_FILE_BACKEND_HPP
 #define DOTASYNC_IO_DETAIL_FILE_BACKEND_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <cstddef>
 #include <string>
 
@@ -24,18 +26,18 @@ enum class file_backend { automatic, threadpool, uring };
 
 // True when FileStreams can use the back-end here. For uring this runs the
 // probe (once); the reason it failed is in uring_unavailable_reason().
-bool file_backend_available(file_backend backend);
-std::string uring_unavailable_reason();
+DOTASYNC_API bool file_backend_available(file_backend backend);
+DOTASYNC_API std::string uring_unavailable_reason();
 
 // The back-end new FileStreams use: the one set by set_file_backend(), else
 // the environment's, else the best available.
-file_backend current_file_backend();
+DOTASYNC_API file_backend current_file_backend();
 
 // Overrides the choice for FileStreams opened from now on; automatic restores
 // the default. Returns the previous override.
-file_backend set_file_backend(file_backend backend);
+DOTASYNC_API file_backend set_file_backend(file_backend backend);
 
-const char* to_string(file_backend backend) noexcept;
+DOTASYNC_API const char* to_string(file_backend backend) noexcept;
 
 } // namespace dotasync::detail
 

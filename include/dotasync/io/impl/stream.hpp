@@ -5,6 +5,7 @@
 
 #include <dotasync/core/error_mapping.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/completion_adapter.hpp>
 
 #include <boost/asio/append.hpp>
@@ -24,8 +25,8 @@ namespace detail {
 
 // Tags naming the BeginXxx methods, so that EndRead refuses a result that
 // BeginWrite (or another object) began.
-inline constexpr char stream_read_method = 0;
-inline constexpr char stream_write_method = 0;
+DOTASYNC_API inline constexpr char stream_read_method = 0;
+DOTASYNC_API inline constexpr char stream_write_method = 0;
 
 // A transfer's (error_code, n) as the .NET faces report it: the .NET
 // exception for the code, naming the stream, and the end of the stream as 0

@@ -5,6 +5,8 @@
 #ifndef DOTASYNC_NET_DETAIL_SOCKET_STATE_HPP
 #define DOTASYNC_NET_DETAIL_SOCKET_STATE_HPP
 
+#include <dotasync/core/export.hpp>
+
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -39,10 +41,10 @@ struct socket_state {
 // -> OperationCanceledException; anything else -> SocketException, after
 // which the socket is no longer Connected() when the error broke the
 // connection.
-std::exception_ptr socket_failure(socket_state& state, const boost::system::error_code& ec);
+DOTASYNC_API std::exception_ptr socket_failure(socket_state& state, const boost::system::error_code& ec);
 
 // ObjectDisposedException naming a socket.
-std::exception_ptr socket_disposed();
+DOTASYNC_API std::exception_ptr socket_disposed();
 
 // Maps (error_code, n) to (.NET failure, int); the end of a stream is 0 bytes.
 struct socket_transfer_result {

@@ -5,6 +5,7 @@
 
 #include <dotasync/core/detail/handler_completion.hpp>
 #include <dotasync/core/exceptions.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/io/detail/completion_adapter.hpp>
 
 #include <boost/asio/append.hpp>
@@ -21,12 +22,12 @@ namespace detail {
 
 // Tags naming Socket's BeginXxx methods, so that EndReceive refuses a result
 // that BeginSend (or another object) began.
-inline constexpr char socket_accept_method = 0;
-inline constexpr char socket_connect_method = 0;
-inline constexpr char socket_send_method = 0;
-inline constexpr char socket_receive_method = 0;
-inline constexpr char socket_send_to_method = 0;
-inline constexpr char socket_receive_from_method = 0;
+DOTASYNC_API inline constexpr char socket_accept_method = 0;
+DOTASYNC_API inline constexpr char socket_connect_method = 0;
+DOTASYNC_API inline constexpr char socket_send_method = 0;
+DOTASYNC_API inline constexpr char socket_receive_method = 0;
+DOTASYNC_API inline constexpr char socket_send_to_method = 0;
+DOTASYNC_API inline constexpr char socket_receive_from_method = 0;
 
 // A stream send: every byte, one async_send after another, each started under
 // the socket's lock so that a Close in another thread cannot run in the

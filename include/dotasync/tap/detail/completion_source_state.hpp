@@ -3,6 +3,7 @@
 #ifndef DOTASYNC_TAP_DETAIL_COMPLETION_SOURCE_STATE_HPP
 #define DOTASYNC_TAP_DETAIL_COMPLETION_SOURCE_STATE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/tap/task_of.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -27,9 +28,9 @@
 namespace dotasync::detail {
 
 // Defined in lib/tap/task_completion_source.cpp.
-[[noreturn]] void throw_already_completed();
-std::exception_ptr canceled_task_error();
-std::exception_ptr abandoned_source_error();
+[[noreturn]] DOTASYNC_API void throw_already_completed();
+DOTASYNC_API std::exception_ptr canceled_task_error();
+DOTASYNC_API std::exception_ptr abandoned_source_error();
 
 // One handler waiting for the outcome. The state's list owns it; a
 // cancellation slot refers to it weakly.

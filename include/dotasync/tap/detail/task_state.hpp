@@ -13,6 +13,7 @@
 #ifndef DOTASYNC_TAP_DETAIL_TASK_STATE_HPP
 #define DOTASYNC_TAP_DETAIL_TASK_STATE_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/wait_handle.hpp>
 #include <dotasync/tap/task_status.hpp>
@@ -49,7 +50,7 @@ protected:
     ~task_continuation() = default;
 };
 
-class task_state_base : public IAsyncResult {
+class DOTASYNC_API task_state_base : public IAsyncResult {
 public:
     explicit task_state_base(std::any state = {}) noexcept;
     ~task_state_base() override;

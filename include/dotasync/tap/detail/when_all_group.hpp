@@ -3,6 +3,7 @@
 #ifndef DOTASYNC_TAP_DETAIL_WHEN_ALL_GROUP_HPP
 #define DOTASYNC_TAP_DETAIL_WHEN_ALL_GROUP_HPP
 
+#include <dotasync/core/export.hpp>
 #include <dotasync/tap/detail/operation_group.hpp>
 
 #include <array>
@@ -24,7 +25,7 @@ namespace dotasync::detail {
 // operand order; with no fault, the first cancellation, as an
 // OperationCanceledException; otherwise null. Defined in
 // lib/tap/detail/when_all_group.cpp.
-std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures);
+DOTASYNC_API std::exception_ptr when_all_failure(std::span<const std::exception_ptr> failures);
 
 // WhenAll over a fixed list of operations.
 template <class Handler, class... Ops>

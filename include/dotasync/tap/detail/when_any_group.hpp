@@ -5,6 +5,7 @@
 #define DOTASYNC_TAP_DETAIL_WHEN_ANY_GROUP_HPP
 
 #include <dotasync/core/detail/cancellation_kind.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/tap/detail/operation_group.hpp>
 #include <dotasync/tap/task_of.hpp>
 
@@ -21,7 +22,7 @@ namespace dotasync::detail {
 
 // Logs the failure of an operation WhenAny let go, as an unobserved failure.
 // Defined in lib/tap/detail/when_any_group.cpp.
-void log_discarded_failure(const std::exception_ptr& error) noexcept;
+DOTASYNC_API void log_discarded_failure(const std::exception_ptr& error) noexcept;
 
 // WhenAny's rule: the first child to complete wins; the later ones are
 // dropped, and a failure among them other than a cancellation is logged, as
