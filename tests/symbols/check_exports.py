@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Checks what libdotasync exports (nm -D --defined-only).
 
-usage: check_exports.py LIBRARY INCLUDE_DIR
+usage: check_exports.py LIBRARY OBJECTS INCLUDE_DIR
+
+OBJECTS is an archive of the library's object files (dotasync_internal).
 
 1. Every function or object that the library defines in namespace dotasync and
    exports belongs to a class or function whose declaration in the public
    headers carries DOTASYNC_API: nothing of the library's own helpers leaks.
-2. An inline variable whose address the headers use (a method tag) is
-   marked DOTASYNC_API, and every detail entity marked DOTASYNC_API is used by the public headers
-   beyond its own declaration (a template or an inline function calls it), or
-   is one of the switches named in TEST_SWITCHES below.
+2. An inline variable whose address the headers use (a method tag) is marked
+   DOTASYNC_API, and every detail entity marked DOTASYNC_API is used by the
+   public headers beyond its own declaration (a template or an inline function
+   calls it), or is one of the switches named in TEST_SWITCHES below.
 3. Boost's, spdlog's and fmt's entities that the library instantiates keep
    default visibility (lib/pch/dotasync_pch.hpp): none is hidden in the
-   library, and Asio's per-thread call stacks are exported, so that the
-   library and the program share one copy of each.
+   library's object files, and Asio's per-thread call stacks are exported, so
+   that the library and the program share one copy of each.
 
 Weak symbols (template instantiations and inline functions that the library
 happens to emit) are counted but not judged: the program has its own copies.
@@ -86,7 +88,7 @@ def used_beyond_declaration(name, declarations, include_dir):
 
 
 def main():
-    library, include_dir = sys.argv[1], sys.argv[2]
+    library, objects, include_dir = sys.argv[1], sys.argv[2], sys.argv[3]
     failures = []
 
     exported = list(nm('-D', '--defined-only', library))
@@ -114,17 +116,19 @@ def main():
             if m.group(1) is None and re.search(r'&(?:detail::)?' + m.group(2) + r'\b', everything):
                 failures.append(f'{path}: the address of {m.group(2)} is used, but it is not marked DOTASYNC_API')
 
+    # In the library's object files a hidden entity is still global (an
+    # entity with internal linkage is local), so they tell the two apart.
     hidden_foreign = []
-    for kind, name in nm(library):
-        if kind not in 'tdbr' or not name.startswith(('boost::', 'fmt::', 'spdlog::', 'guard variable for boost::')):
+    listing = subprocess.run(['readelf', '-sW', '-C', objects], check=True, capture_output=True,
+                             text=True).stdout
+    for line in listing.splitlines():
+        fields = line.split(None, 7)
+        if len(fields) < 8 or fields[4] not in ('GLOBAL', 'WEAK', 'UNIQUE') or fields[5] != 'HIDDEN' \
+                or fields[6] == 'UND':
             continue
-        # Clones, internal linkage and namespace-scope constants (plain names)
-        # are local in every build.
-        if '[clone' in name or '(anonymous namespace)' in name or 'dotasync' in name:
-            continue
-        if re.fullmatch(r'[\w:]+', name):
-            continue
-        hidden_foreign.append(name)
+        name = strip_prefix(fields[7])
+        if name.startswith(('boost::', 'fmt::', 'spdlog::')) and 'dotasync' not in name:
+            hidden_foreign.append(fields[7])
     for name in sorted(set(hidden_foreign))[:20]:
         failures.append(f'hidden in the library, so not shared with the program: {name}')
 
