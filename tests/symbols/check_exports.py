@@ -57,11 +57,11 @@ def entity(name):
     return m.group(1) if m else None
 
 
-def marked_entities(include_dir):
+def marked_entities(headers):
     """Names declared with DOTASYNC_API, with the file and line declaring each."""
     marked = {}
-    for path in sorted(pathlib.Path(include_dir).rglob('*.hpp')):
-        for number, line in enumerate(path.read_text().splitlines(), 1):
+    for path, text in headers.items():
+        for number, line in enumerate(text.splitlines(), 1):
             if 'DOTASYNC_API' not in line or line.lstrip().startswith(('//', '#')):
                 continue
             # Operators count as one entity, "operator", as entity() reads them.
@@ -75,11 +75,11 @@ def marked_entities(include_dir):
     return marked
 
 
-def used_beyond_declaration(name, declarations, include_dir):
+def used_beyond_declaration(name, declarations, headers):
     pattern = re.compile(r'\b' + re.escape(name) + r'\b')
     declared = {(p, n) for p, n, _ in declarations}
-    for path in pathlib.Path(include_dir).rglob('*.hpp'):
-        for number, line in enumerate(path.read_text().splitlines(), 1):
+    for path, text in headers.items():
+        for number, line in enumerate(text.splitlines(), 1):
             if (path, number) in declared or line.lstrip().startswith('//'):
                 continue
             if pattern.search(line.split('//')[0]):
@@ -94,7 +94,8 @@ def main():
     exported = list(nm('-D', '--defined-only', library))
     strong = [(t, strip_prefix(n)) for t, n in exported if t in 'TDBR']
     ours = [n for _, n in strong if n.startswith('dotasync::')]
-    marked = marked_entities(include_dir)
+    headers = {path: path.read_text() for path in sorted(pathlib.Path(include_dir).rglob('*.hpp'))}
+    marked = marked_entities(headers)
 
     for name in sorted(set(ours)):
         if entity(name) not in marked:
@@ -103,13 +104,12 @@ def main():
     for name, declarations in sorted(marked.items()):
         if not any(in_detail for _, _, in_detail in declarations) or name in TEST_SWITCHES:
             continue
-        if not used_beyond_declaration(name, declarations, include_dir):
+        if not used_beyond_declaration(name, declarations, headers):
             failures.append(f'detail entity {name} is exported but no public header uses it')
 
     # An inline variable whose address names something (the Begin method
     # that EndXxx checks a result against) must be one object for the
     # library and the program, so it must be exported.
-    headers = {path: path.read_text() for path in sorted(pathlib.Path(include_dir).rglob('*.hpp'))}
     everything = '\n'.join(headers.values())
     for path, text in headers.items():
         for m in re.finditer(r'^(DOTASYNC_API )?inline constexpr [\w:<>]+ (\w+) =', text, re.M):
