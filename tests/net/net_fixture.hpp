@@ -33,7 +33,7 @@ struct net_baseline {
         ran.get_future().wait();
         Dns::GetHostAddressesAsync("localhost", boost::asio::use_future).get();
         { Socket warm(AddressFamily::InterNetwork, SocketType::Stream, ProtocolType::Tcp); }
-        descriptor_baseline() = open_descriptors();
+        take_descriptor_baseline();
     }
 };
 
@@ -99,10 +99,11 @@ inline bool has_ipv6_loopback()
 #define DOTASYNC_NO_DESCRIPTOR_LEAKED_TEST()                                                                       \
     BOOST_AUTO_TEST_CASE(zz_no_descriptor_is_left_open)                                                            \
     {                                                                                                              \
-        BOOST_TEST_REQUIRE(dotasync_test::descriptor_baseline() >= 0);                                             \
-        const int settled = dotasync_test::settled_descriptors();                                                  \
-        BOOST_TEST_MESSAGE("open descriptors: " << dotasync_test::descriptor_baseline() << " after warming up, "   \
-                                                << settled << " at the end");                                      \
-        BOOST_TEST(settled == dotasync_test::descriptor_baseline(), "open descriptors:\n"                          \
-                                                                        << dotasync_test::describe_descriptors());  \
+        BOOST_TEST_REQUIRE(dotasync_test::descriptor_baseline_taken());                                            \
+        const auto left_open = dotasync_test::settled_new_descriptors();                                           \
+        BOOST_TEST_MESSAGE("open descriptors: " << dotasync_test::descriptor_baseline().size()                     \
+                                                << " after warming up, " << left_open.size() << " more at the end"); \
+        BOOST_TEST(left_open.empty(), "descriptors opened by the tests and still open:\n"                          \
+                                          << dotasync_test::describe(left_open) << "open at the start:\n"          \
+                                          << dotasync_test::describe(dotasync_test::descriptor_baseline()));        \
     }
