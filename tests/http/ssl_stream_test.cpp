@@ -82,8 +82,13 @@ void require_failure(std::future<void>& f)
 
 } // namespace
 
-BOOST_TEST_GLOBAL_FIXTURE(trust_store);
-BOOST_TEST_GLOBAL_FIXTURE(net_baseline);
+// One fixture, so that the order is fixed (Boost.Test orders separate
+// global fixtures by address): the runtime starts before anything touches
+// OpenSSL, as in a program that turns to TLS late. OpenSSL's exit-time
+// clean-up must still wait for the pool's threads, whose handshakes leave
+// per-thread OpenSSL state that the sanitizer builds' leak check would report.
+struct runtime_then_trust_store : net_baseline, trust_store {};
+BOOST_TEST_GLOBAL_FIXTURE(runtime_then_trust_store);
 
 BOOST_AUTO_TEST_SUITE(ssl_stream)
 

@@ -8,6 +8,22 @@ namespace dotasync::detail {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// OpenSSL registers its exit-time clean-up with atexit when it is first
+// initialised, and exit runs such clean-ups and static destructors in the
+// reverse order of their registration. Initialised by the first TLS
+// operation, after the default runtime had started, OpenSSL would be torn
+// down while the runtime's threads may still be running TLS handlers, and
+// every pool thread that had used TLS would leave its per-thread OpenSSL
+// state behind. Initialised while the library is loaded, before anything can
+// start the runtime, its clean-up runs after the runtime's destructor has
+// joined the threads. Should it fail here, the first TLS operation fails too
+// and reports it.
+[[maybe_unused]] const bool openssl_initialized_at_load = OPENSSL_init_ssl(0, nullptr) == 1;
+
+} // namespace
+
 x509_data::~x509_data()
 {
     X509_free(certificate);
