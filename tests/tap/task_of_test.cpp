@@ -294,6 +294,27 @@ BOOST_AUTO_TEST_CASE(co_await_of_async_wait_gives_the_value_and_a_finished_task_
     BOOST_TEST(get_within(result) == 84);
 }
 
+BOOST_AUTO_TEST_CASE(co_await_of_a_finished_task_continues_before_work_queued_earlier_runs)
+{
+    // .NET continues synchronously after awaiting a finished task; so does
+    // co_await of async_wait: the handler posted before it has not run yet.
+    asio::io_context io;
+    const TaskOf<int> task = Task::FromResult(21, use_task);
+    BOOST_REQUIRE(task.IsCompleted());
+    bool queued_ran = false;
+    auto result = asio::co_spawn(
+        io,
+        [&io, &queued_ran, task]() -> asio::awaitable<std::string> {
+            asio::post(io, [&queued_ran] { queued_ran = true; });
+            const int value = co_await task.async_wait(asio::use_awaitable);
+            co_await TaskOf<void>(task).async_wait(asio::use_awaitable);
+            co_return std::to_string(value) + (queued_ran ? " after queued work" : " at once");
+        },
+        asio::use_future);
+    io.run_for(generous);
+    BOOST_TEST(get_within(result) == "21 at once");
+}
+
 BOOST_AUTO_TEST_CASE(co_await_of_a_faulted_task_rethrows_the_original_exception)
 {
     asio::io_context io;

@@ -336,6 +336,42 @@ BOOST_AUTO_TEST_CASE(co_await_FromResult_returns_the_value)
     BOOST_TEST(value == "ready");
 }
 
+BOOST_AUTO_TEST_CASE(co_await_of_a_finished_operation_continues_before_work_queued_earlier_runs)
+{
+    // As .NET's await of a finished task, the coroutine continues at once on
+    // its own thread: a handler posted before the await has not run yet when
+    // the await returns, whatever the outcome.
+    asio::io_context io;
+    bool queued_ran = false;
+    auto seen = asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<std::string> {
+            std::string order;
+            asio::post(io, [&] { queued_ran = true; });
+            order += std::to_string(co_await Task::FromResult(4, asio::use_awaitable));
+            order += queued_ran ? "late " : " ";
+            co_await Task::CompletedTask(asio::use_awaitable);
+            order += queued_ran ? "late " : "done ";
+            try {
+                co_await Task::FromException<int>(std::make_exception_ptr(std::out_of_range("x")), asio::use_awaitable);
+            } catch (const std::out_of_range&) {
+                order += queued_ran ? "late " : "thrown ";
+            }
+            CancellationTokenSource cts;
+            cts.Cancel();
+            try {
+                co_await Task::FromCanceled(cts.Token(), asio::use_awaitable);
+            } catch (const TaskCanceledException&) {
+                order += queued_ran ? "late" : "canceled";
+            }
+            co_return order;
+        },
+        asio::use_future);
+    io.run_for(generous);
+    BOOST_TEST(get_within(seen) == "4 done thrown canceled");
+    BOOST_TEST(queued_ran);
+}
+
 BOOST_AUTO_TEST_CASE(A_coroutine_awaiting_finished_operations_in_a_long_loop_does_not_grow_its_stack)
 {
     // Were each resumption to run inside the previous one, the stack would

@@ -50,12 +50,16 @@
 // TaskCanceledException; a token canceled before the timer starts completes it
 // so at once, whatever the delay (even zero).
 //
-// FromResult and FromException are finished from the start. A handler
-// without an executor of its own (a plain callback, the apm token) runs at
-// once, inline, as a continuation of a finished .NET task does, so that
-// TaskToAsyncResult reports CompletedSynchronously(); a handler with one (a
-// coroutine's, a future's, a strand) is posted to it, so that a coroutine
-// awaiting finished operations in a loop never nests its resumptions.
+// FromResult, FromException, FromCanceled and CompletedTask are finished from
+// the start. co_await with use_awaitable continues at once, without
+// suspending or posting, as .NET's await of a finished task does: the
+// coroutine keeps its thread, and work queued on its executor does not run in
+// between. A handler without an executor of its own (a plain callback, the
+// apm token) runs at once, inline, as a continuation of a finished .NET task
+// does, so that TaskToAsyncResult reports CompletedSynchronously(); any other
+// handler with an executor (a future's, a strand, a coroutine reached through
+// another token such as deferred) is posted to it, so that a loop of such
+// completions never nests its resumptions.
 //
 // WhenAll starts every operation and completes when all have completed; it
 // never cancels one because another failed. Its failure follows .NET: the
@@ -93,6 +97,7 @@
 #include <dotasync/core/detail/check_executor.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/tap/detail/operation.hpp>
+#include <dotasync/tap/detail/ready_awaitable.hpp>
 #include <dotasync/tap/detail/task_delay.hpp>
 #include <dotasync/tap/detail/when_all_group.hpp>
 #include <dotasync/tap/detail/when_any_group.hpp>
@@ -176,6 +181,19 @@ struct from_result_initiation {
         complete_now(std::forward<Handler>(handler), std::forward<Values>(values)...);
     }
 };
+
+// An operation that is finished from the start: with use_awaitable, a
+// coroutine that returns at once (tap/detail/ready_awaitable.hpp); with any
+// other token, an initiation that completes the handler as complete_now does.
+template <class CompletionToken, class Signature, class... Values>
+auto finished_operation(std::remove_reference_t<CompletionToken>& token, Values&&... values)
+{
+    if constexpr (is_use_awaitable_v<CompletionToken>)
+        return ready_awaitable<use_awaitable_executor_t<CompletionToken>>(std::forward<Values>(values)...);
+    else
+        return boost::asio::async_initiate<CompletionToken, Signature>(from_result_initiation(), token,
+                                                                        std::forward<Values>(values)...);
+}
 
 } // namespace detail
 
@@ -298,8 +316,7 @@ struct Task {
     template <class CompletionToken>
     static auto CompletedTask(CompletionToken&& token)
     {
-        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
-            detail::from_result_initiation(), token, std::exception_ptr());
+        return detail::finished_operation<CompletionToken, void(std::exception_ptr)>(token, std::exception_ptr());
     }
 
     // A finished operation canceled by cancellationToken: it completes with
@@ -312,12 +329,11 @@ struct Task {
             throw ArgumentOutOfRangeException("cancellationToken", "The token has not had cancellation requested.");
         auto canceled = std::make_exception_ptr(TaskCanceledException());
         if constexpr (std::is_void_v<T>) {
-            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
-                detail::from_result_initiation(), token, std::move(canceled));
+            return detail::finished_operation<CompletionToken, void(std::exception_ptr)>(token, std::move(canceled));
         } else {
             static_assert(std::is_default_constructible_v<T>, "FromCanceled passes a default-constructed T");
-            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
-                detail::from_result_initiation(), token, std::move(canceled), T());
+            return detail::finished_operation<CompletionToken, void(std::exception_ptr, T)>(token, std::move(canceled),
+                                                                                            T());
         }
     }
 
@@ -327,8 +343,8 @@ struct Task {
     static auto FromResult(T&& result, CompletionToken&& token)
     {
         using value_type = std::decay_t<T>;
-        return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, value_type)>(
-            detail::from_result_initiation(), token, std::exception_ptr(), value_type(std::forward<T>(result)));
+        return detail::finished_operation<CompletionToken, void(std::exception_ptr, value_type)>(
+            token, std::exception_ptr(), value_type(std::forward<T>(result)));
     }
 
     // A null exception throws ArgumentNullException.
@@ -338,12 +354,11 @@ struct Task {
         if (!exception)
             throw ArgumentNullException("exception");
         if constexpr (std::is_void_v<T>) {
-            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr)>(
-                detail::from_result_initiation(), token, std::move(exception));
+            return detail::finished_operation<CompletionToken, void(std::exception_ptr)>(token, std::move(exception));
         } else {
             static_assert(std::is_default_constructible_v<T>, "FromException passes a default-constructed T");
-            return boost::asio::async_initiate<CompletionToken, void(std::exception_ptr, T)>(
-                detail::from_result_initiation(), token, std::move(exception), T());
+            return detail::finished_operation<CompletionToken, void(std::exception_ptr, T)>(token, std::move(exception),
+                                                                                            T());
         }
     }
 

@@ -20,8 +20,11 @@
 //                                     co_await rethrows the original exception,
 //                                     as .NET's await does. A finished task
 //                                     completes the handler as Task::FromResult
-//                                     does (posted to a handler's executor,
-//                                     inline for a handler without one); a
+//                                     does (co_await with use_awaitable
+//                                     continues at once, without suspending;
+//                                     another handler is posted to its
+//                                     executor, or run inline when it has
+//                                     none); a
 //                                     running one dispatches it to the
 //                                     handler's executor when it finishes, and
 //                                     keeps that executor busy meanwhile.
@@ -63,6 +66,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
+#include <dotasync/tap/detail/ready_awaitable.hpp>
 #include <dotasync/tap/detail/task_state.hpp>
 #include <dotasync/tap/task_status.hpp>
 #include <dotasync/threading/thread_pool.hpp>
@@ -197,7 +201,45 @@ struct task_wait_initiation {
 };
 
 template <class T>
-using task_signature_t = std::conditional_t<std::is_void_v<T>, void(std::exception_ptr), void(std::exception_ptr, T)>;
+struct task_signature {
+    using type = void(std::exception_ptr, T);
+};
+
+template <>
+struct task_signature<void> {
+    using type = void(std::exception_ptr);
+};
+
+template <class T>
+using task_signature_t = typename task_signature<T>::type;
+
+// co_await t.async_wait(use_awaitable): a task that has finished by the time
+// the coroutine awaits it is read at once (tap/detail/ready_awaitable.hpp);
+// a running one suspends the coroutine until it completes.
+template <class T, class Executor>
+boost::asio::awaitable<T, Executor> await_task(std::shared_ptr<task_state_base> state)
+{
+    if (!state->IsCompleted()) {
+        boost::asio::use_awaitable_t<Executor> token;
+        co_return co_await boost::asio::async_initiate<boost::asio::use_awaitable_t<Executor>, task_signature_t<T>>(
+            task_wait_initiation<T>{std::move(state)}, token);
+    }
+    const std::exception_ptr& failure = state->failure();
+    if (failure)
+        std::rethrow_exception(failure);
+    if constexpr (!std::is_void_v<T>)
+        co_return static_cast<const task_state<T>&>(*state).value();
+}
+
+// async_wait for any token.
+template <class T, class Token>
+auto wait_for_task(std::shared_ptr<task_state_base> state, Token& token)
+{
+    if constexpr (is_use_awaitable_v<Token>)
+        return await_task<T, use_awaitable_executor_t<Token>>(std::move(state));
+    else
+        return boost::asio::async_initiate<Token, task_signature_t<T>>(task_wait_initiation<T>{std::move(state)}, token);
+}
 
 } // namespace detail
 
@@ -232,8 +274,7 @@ public:
     template <class Token>
     auto async_wait(Token&& token) const
     {
-        return boost::asio::async_initiate<Token, void(std::exception_ptr)>(detail::task_wait_initiation<void>{checked()},
-                                                                           token);
+        return detail::wait_for_task<void, Token>(checked(), token);
     }
 
     // What makes a task an operation that Task::WhenAll and Task::WhenAny
@@ -329,8 +370,7 @@ public:
     template <class Token>
     auto async_wait(Token&& token) const
     {
-        return boost::asio::async_initiate<Token, void(std::exception_ptr, TResult)>(
-            detail::task_wait_initiation<TResult>{checked()}, token);
+        return detail::wait_for_task<TResult, Token>(checked(), token);
     }
 
     template <class Token>
