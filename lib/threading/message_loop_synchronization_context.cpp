@@ -9,13 +9,21 @@
 
 #include <exception>
 #include <mutex>
+#include <shared_mutex>
+#include <typeinfo>
 #include <utility>
 
 namespace dotasync {
 
+const std::type_info& detail::message_loop_context_type() noexcept
+{
+    return typeid(MessageLoopSynchronizationContext);
+}
+
 MessageLoopSynchronizationContext::MessageLoopSynchronizationContext(private_tag)
     : StrandSynchronizationContext(loop_io_.get_executor()), loop_thread_(std::this_thread::get_id())
 {
+    loop_gate_ = &gate_;
 }
 
 MessageLoopSynchronizationContext::~MessageLoopSynchronizationContext() = default;
@@ -46,10 +54,10 @@ void MessageLoopSynchronizationContext::Run(std::function<void()> main)
 void MessageLoopSynchronizationContext::finish() noexcept
 {
     {
-        // Waits for Posts in progress; later ones see finished_ and drop
+        // Waits for Posts in progress; later ones see the gate closed and drop
         // their callback instead of queuing it on a stopped loop.
-        std::unique_lock lock(state_mutex_);
-        finished_ = true;
+        std::unique_lock lock(gate_.mutex);
+        gate_.finished = true;
     }
     // What is still queued (only after an exception ended the loop) holds
     // references to this context; destroying it now breaks those cycles.
@@ -61,8 +69,8 @@ void MessageLoopSynchronizationContext::Post(SendOrPostCallback d, std::any stat
 {
     if (!d)
         throw ArgumentNullException("d");
-    std::shared_lock lock(state_mutex_);
-    if (finished_) {
+    std::shared_lock lock(gate_.mutex);
+    if (gate_.finished) {
         logger()->warn("A callback was posted to a MessageLoopSynchronizationContext whose loop has ended; "
                        "it was dropped.");
         return;
@@ -75,8 +83,8 @@ void MessageLoopSynchronizationContext::Send(SendOrPostCallback d, std::any stat
     if (!d)
         throw ArgumentNullException("d");
     {
-        std::shared_lock lock(state_mutex_);
-        if (finished_)
+        std::shared_lock lock(gate_.mutex);
+        if (gate_.finished)
             throw ObjectDisposedException("MessageLoopSynchronizationContext",
                                           "The message loop has ended; Send cannot run the callback.");
     }

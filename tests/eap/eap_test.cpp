@@ -6,6 +6,7 @@
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
+#include "support/log_capture.hpp"
 #include "support/running_context.hpp"
 #include "support/waiting.hpp"
 
@@ -646,6 +647,31 @@ BOOST_AUTO_TEST_CASE(An_untracked_operation_completes_through_its_AsyncOperation
                    }));
     });
     BOOST_TEST(get_within(on_a.get_future()));
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_that_completes_after_its_message_loop_ended_is_dropped_with_a_warning)
+{
+    // The loop ends with an exception while the operation is in flight; its
+    // completion must neither run nor be queued on the ended loop (which
+    // would keep the loop's context alive through its own queue).
+    asio::io_context io;
+    asio::steady_timer timer(io, 1h);
+    eap_operations operations;
+    bool called = false;
+    std::weak_ptr<SynchronizationContext> loop;
+    BOOST_CHECK_THROW(MessageLoopSynchronizationContext::Run([&] {
+                          loop = SynchronizationContext::Current();
+                          timer.async_wait(eap(operations, 1, [&called](AsyncCompletedEventArgs) { called = true; }));
+                          throw std::runtime_error("the loop ends");
+                      }),
+                      std::runtime_error);
+    log_capture log;
+    timer.cancel();
+    io.run_for(generous);
+    BOOST_TEST(!called);
+    BOOST_TEST(log.text().find("loop has ended") != std::string::npos);
+    BOOST_TEST(operations.size() == 0u);
+    BOOST_TEST(loop.expired());
 }
 
 BOOST_AUTO_TEST_CASE(Destroying_the_operations_table_cancels_in_flight_operations_and_drops_their_callbacks)

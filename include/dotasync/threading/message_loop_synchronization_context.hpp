@@ -41,7 +41,6 @@
 
 #include <any>
 #include <functional>
-#include <shared_mutex>
 #include <thread>
 
 namespace dotasync {
@@ -90,10 +89,10 @@ private:
     void finish() noexcept;
 
     std::thread::id loop_thread_;
-    // Held shared by Post and exclusively by finish(), so that nothing is
-    // queued on the io_context while it is being shut down.
-    std::shared_mutex state_mutex_;
-    bool finished_ = false;
+    // Held shared by Post (and by the EAP completions that bypass it) and
+    // exclusively by finish(), so that nothing is queued on the io_context
+    // while it is being shut down.
+    detail::loop_gate gate_;
 };
 
 } // namespace dotasync

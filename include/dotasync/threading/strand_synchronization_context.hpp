@@ -61,6 +61,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -68,6 +69,17 @@
 namespace dotasync {
 
 namespace detail {
+
+// What a MessageLoopSynchronizationContext's Post checks: whether its loop
+// has ended. Held shared while queueing, and exclusively while the loop ends,
+// so that nothing is queued on an io_context that is being shut down.
+struct loop_gate {
+    std::shared_mutex mutex;
+    bool finished = false;
+};
+
+// typeid(MessageLoopSynchronizationContext), which this header cannot name.
+DOTASYNC_API const std::type_info& message_loop_context_type() noexcept;
 
 template <class Function>
 bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function);
@@ -161,6 +173,11 @@ private:
     mutable std::mutex work_mutex_;
     std::atomic<std::size_t> outstanding_{0};
     boost::asio::any_io_executor work_;
+
+protected:
+    // Set by MessageLoopSynchronizationContext, the one derived class whose
+    // EAP completions take the direct path below: its gate.
+    detail::loop_gate* loop_gate_ = nullptr;
 };
 
 namespace detail {
@@ -173,16 +190,27 @@ namespace detail {
 // callback. The operation's unit of work on the io_context is given back
 // only once the function is queued, so the io_context can neither run out
 // of work in between nor be destroyed while this thread is still queueing.
-// Returns false, and changes nothing, for any other context (a derived class
-// may override Post).
+// A MessageLoopSynchronizationContext takes the same path while its loop
+// runs, under its gate, as its Post does. Returns false, and changes nothing,
+// for any other context (another derived class may override Post), and for a
+// loop that has ended, whose Post then drops the completion with a warning.
 template <class Function>
 bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function)
 {
-    if (!context || typeid(*context) != typeid(StrandSynchronizationContext))
+    if (!context)
+        return false;
+    const std::type_info& type = typeid(*context);
+    if (type != typeid(StrandSynchronizationContext) && type != message_loop_context_type())
         return false;
     auto& self = static_cast<StrandSynchronizationContext&>(*context);
     if (!self.io_post_strand_)
         return false;
+    std::shared_lock<std::shared_mutex> open;
+    if (self.loop_gate_ != nullptr) {
+        open = std::shared_lock<std::shared_mutex>(self.loop_gate_->mutex);
+        if (self.loop_gate_->finished)
+            return false;
+    }
     self.end_counted_operation();
     io_context_work work(*self.io_);
     // The strand is used in place, not copied: a copy released here after the
