@@ -8,6 +8,14 @@
 //   eap_strand/raw: the same two steps in raw Asio: the operation's handler
 //     bound to a strand (asio::bind_executor), so that its completion is
 //     posted to the strand.
+//   eap_message_loop/dotasync: 256 operations started from a
+//     MessageLoopSynchronizationContext, each completing on the default
+//     runtime's threads (asio::post to its executor through the eap token);
+//     the loop runs until every completion has raised the event on it.
+//     Timed by the wall clock; items_per_second counts completions.
+//   eap_message_loop/raw: the same hops in raw Asio: 256 handlers bound to
+//     an io_context run by the benchmark's thread, posted to the runtime's
+//     executor, so that each hops there and back.
 //
 // Each iteration is one operation. The cost of an extra subscriber is the
 // slope between the 1- and 8-subscriber runs.
@@ -16,7 +24,9 @@
 #include <dotasync/core/event.hpp>
 #include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/eap.hpp>
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <benchmark/benchmark.h>
@@ -48,6 +58,14 @@ public:
     {
         asio::post(ex_, dotasync::eap(operations_, std::move(userState),
                                       [this](AsyncCompletedEventArgs e) { PingCompleted.Invoke(this, e); }));
+    }
+
+    // The same operation, completing on the default runtime's threads.
+    void PingOnPoolAsync(std::any userState)
+    {
+        asio::post(dotasync::ThreadPool::Executor(),
+                   dotasync::eap(operations_, std::move(userState),
+                                 [this](AsyncCompletedEventArgs e) { PingCompleted.Invoke(this, e); }));
     }
 
 private:
@@ -86,9 +104,45 @@ void eap_strand_raw(benchmark::State& state)
         state.SkipWithError("a handler did not run");
 }
 
+constexpr int batch = 256;
+
+void eap_message_loop_dotasync(benchmark::State& state)
+{
+    asio::io_context unused;
+    Pinger pinger(unused.get_executor());
+    long raised = 0;
+    pinger.PingCompleted += [&raised](const std::any&, const AsyncCompletedEventArgs&) { ++raised; };
+    for (auto _ : state) {
+        dotasync::MessageLoopSynchronizationContext::Run([&pinger] {
+            for (int i = 0; i < batch; ++i)
+                pinger.PingOnPoolAsync(i);
+        });
+    }
+    if (raised != state.iterations() * batch)
+        state.SkipWithError("an event was not raised");
+    state.SetItemsProcessed(state.iterations() * batch);
+}
+
+void eap_message_loop_raw(benchmark::State& state)
+{
+    const auto pool = dotasync::ThreadPool::Executor();
+    long raised = 0;
+    for (auto _ : state) {
+        asio::io_context loop;
+        for (int i = 0; i < batch; ++i)
+            asio::post(pool, asio::bind_executor(loop, [&raised] { ++raised; }));
+        loop.run();
+    }
+    if (raised != state.iterations() * batch)
+        state.SkipWithError("a handler did not run");
+    state.SetItemsProcessed(state.iterations() * batch);
+}
+
 } // namespace
 
 BENCHMARK(eap_strand_dotasync)->Name("eap_strand/dotasync")->Arg(1)->Arg(2)->Arg(4)->Arg(8);
 BENCHMARK(eap_strand_raw)->Name("eap_strand/raw");
+BENCHMARK(eap_message_loop_dotasync)->Name("eap_message_loop/dotasync")->UseRealTime();
+BENCHMARK(eap_message_loop_raw)->Name("eap_message_loop/raw")->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -8,7 +8,7 @@
 //     async_write of the request, async_read of a string_body response, on
 //     one socket.
 //   http_get/mono: with --mono <runtime> <HttpGet.exe>, the C# HttpClient
-//     program of bench/mono/HttpGet.cs doing the same requests against the
+//     program of bench/peers/HttpGet.cs doing the same requests against the
 //     same server; its own stopwatch times them.
 //
 // Each iteration is one request; the work runs on two threads (client and

@@ -32,6 +32,12 @@
 //     post(use_future(f)), each with poll_one and get.
 //   allocs_eap_strand/{dotasync,raw}: the eap_strand scenario of eap_bench
 //     with one subscriber, against post of a handler bound to a strand.
+//   allocs_eap_message_loop/{dotasync,raw}: the eap_message_loop scenario of
+//     eap_bench: one MessageLoopSynchronizationContext::Run starting 1000
+//     operations that complete on the default runtime's threads, less a Run
+//     that starts none, per operation; against handlers bound to an
+//     io_context, posted to the runtime's executor and run by that
+//     io_context.
 //
 // Results are the counters bytes_per_op and allocs_per_op.
 #include "support/heap_counter.hpp"
@@ -47,7 +53,9 @@
 #include <dotasync/tap/task.hpp>
 #include <dotasync/tap/task_of.hpp>
 #include <dotasync/tap/use_task.hpp>
+#include <dotasync/threading/message_loop_synchronization_context.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
 
 #include <benchmark/benchmark.h>
@@ -340,6 +348,55 @@ void allocs_eap_strand_dotasync(benchmark::State& state)
     });
 }
 
+// What runs(n) allocates per operation beyond what runs(0) allocates, for
+// scenarios that pay a fixed cost per run (a message loop, an io_context).
+template <class Runs>
+void count_per_operation_in_runs(benchmark::State& state, Runs runs)
+{
+    for (auto _ : state) {
+        runs(warm_up);
+        heap_scope fixed_scope;
+        runs(0);
+        const heap_totals fixed = fixed_scope.taken();
+        heap_scope scope;
+        runs(completed);
+        const heap_totals taken = scope.taken();
+        report(state, {taken.allocations - fixed.allocations, taken.bytes - fixed.bytes}, completed);
+    }
+}
+
+void allocs_eap_message_loop_dotasync(benchmark::State& state)
+{
+    const auto pool = dotasync::ThreadPool::Executor();
+    dotasync::eap_operations operations;
+    dotasync::Event<dotasync::AsyncCompletedEventArgs> ping_completed;
+    long raised = 0;
+    ping_completed += [&raised](const std::any&, const dotasync::AsyncCompletedEventArgs&) { ++raised; };
+    count_per_operation_in_runs(state, [&](int n) {
+        dotasync::MessageLoopSynchronizationContext::Run([&] {
+            for (int i = 0; i < n; ++i)
+                asio::post(pool, dotasync::eap(operations, std::any(i),
+                                               [&ping_completed](dotasync::AsyncCompletedEventArgs e) {
+                                                   ping_completed.Invoke(&ping_completed, e);
+                                               }));
+        });
+    });
+    if (raised != state.iterations() * (warm_up + completed))
+        state.SkipWithError("an event was not raised");
+}
+
+void allocs_eap_message_loop_raw(benchmark::State& state)
+{
+    const auto pool = dotasync::ThreadPool::Executor();
+    long raised = 0;
+    count_per_operation_in_runs(state, [&](int n) {
+        asio::io_context loop;
+        for (int i = 0; i < n; ++i)
+            asio::post(pool, asio::bind_executor(loop, [&raised] { ++raised; }));
+        loop.run();
+    });
+}
+
 void allocs_eap_strand_raw(benchmark::State& state)
 {
     asio::io_context io;
@@ -446,5 +503,7 @@ COUNTED(allocs_tap_use_future_dotasync, "allocs_tap_use_future/dotasync");
 COUNTED(allocs_tap_use_future_raw, "allocs_tap_use_future/raw");
 COUNTED(allocs_eap_strand_dotasync, "allocs_eap_strand/dotasync");
 COUNTED(allocs_eap_strand_raw, "allocs_eap_strand/raw");
+COUNTED(allocs_eap_message_loop_dotasync, "allocs_eap_message_loop/dotasync");
+COUNTED(allocs_eap_message_loop_raw, "allocs_eap_message_loop/raw");
 
 BENCHMARK_MAIN();
