@@ -15,6 +15,9 @@
 //     use_task token of an operation that completes at once
 //     (Task::FromResult(x, use_task).async_wait(use_awaitable)), against
 //     tap_co_await_immediate/raw.
+//   tap_co_await_finished_task/dotasync: the same loop awaiting one TaskOf
+//     that finished before the loop (t.async_wait(use_awaitable)): what an
+//     await of a finished task costs, without making the task.
 //   tap_use_future/{dotasync,raw}: Task::Run on an io_context's executor
 //     against asio::post(executor, use_future(f)); poll_one and get() on the
 //     same thread.
@@ -73,6 +76,16 @@ asio::awaitable<void> await_ready(benchmark::State& state)
     int i = 0;
     for (auto _ : state) {
         i = co_await ready(i + 1);
+        benchmark::DoNotOptimize(i);
+    }
+}
+
+asio::awaitable<void> await_finished_task(benchmark::State& state)
+{
+    const dotasync::TaskOf<int> finished = Task::FromResult(1, dotasync::use_task);
+    int i = 0;
+    for (auto _ : state) {
+        i += co_await finished.async_wait(asio::use_awaitable);
         benchmark::DoNotOptimize(i);
     }
 }
@@ -143,6 +156,7 @@ BENCHMARK(co_await_loop<await_from_result>)->Name("tap_co_await_immediate/dotasy
 BENCHMARK(co_await_loop<await_post>)->Name("tap_co_await_immediate/raw");
 BENCHMARK(co_await_loop<await_ready>)->Name("tap_co_await_ready/raw");
 BENCHMARK(co_await_loop<await_task>)->Name("tap_co_await_task/dotasync");
+BENCHMARK(co_await_loop<await_finished_task>)->Name("tap_co_await_finished_task/dotasync");
 BENCHMARK(tap_use_future_dotasync)->Name("tap_use_future/dotasync");
 BENCHMARK(tap_use_future_raw)->Name("tap_use_future/raw");
 BENCHMARK(tap_use_future_pinned_dotasync)->Name("tap_use_future_pinned/dotasync")->UseRealTime();

@@ -3,6 +3,8 @@
 //     a loop; one iteration is one await.
 //   tap_co_await_task/mono: the same awaiting a finished Task<int> made
 //     first, as the C++ row awaits a finished TaskOf<int>.
+//   tap_co_await_finished_task/mono: the same awaiting one Task<int> that
+//     finished before the loop.
 //   tap_use_future_pinned/mono: Task.Run(f).Result on the thread pool.
 using System;
 using System.Threading.Tasks;
@@ -32,11 +34,21 @@ static class TapPeer
         return i;
     }
 
+    static async Task<int> AwaitFinishedTask(long n)
+    {
+        Task<int> finished = Task.FromResult(1);
+        int i = 0;
+        for (long k = 0; k < n; ++k)
+            i += await finished;
+        return i;
+    }
+
     static void Main(string[] args)
     {
         Bench.Init(args);
         Bench.Run("tap_co_await_immediate/mono", n => AwaitFromResult(n).Wait());
         Bench.Run("tap_co_await_task/mono", n => AwaitTask(n).Wait());
+        Bench.Run("tap_co_await_finished_task/mono", n => AwaitFinishedTask(n).Wait());
         Bench.Run("tap_use_future_pinned/mono", n => {
             int i = 0;
             for (long k = 0; k < n; ++k) {
