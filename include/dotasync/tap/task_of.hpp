@@ -24,10 +24,10 @@
 //                                     continues at once, without suspending;
 //                                     another handler is posted to its
 //                                     executor, or run inline when it has
-//                                     none); a
-//                                     running one dispatches it to the
-//                                     handler's executor when it finishes, and
-//                                     keeps that executor busy meanwhile.
+//                                     none); a running one dispatches it to
+//                                     the handler's executor when it
+//                                     finishes, and keeps that executor busy
+//                                     meanwhile.
 //                                     Awaiting is not cancellable, as .NET's
 //                                     await of a task is not: cancel the
 //                                     operation.
@@ -66,6 +66,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
+#include <dotasync/tap/detail/operation.hpp>
 #include <dotasync/tap/detail/ready_awaitable.hpp>
 #include <dotasync/tap/detail/task_state.hpp>
 #include <dotasync/tap/task_status.hpp>
@@ -200,19 +201,6 @@ struct task_wait_initiation {
     }
 };
 
-template <class T>
-struct task_signature {
-    using type = void(std::exception_ptr, T);
-};
-
-template <>
-struct task_signature<void> {
-    using type = void(std::exception_ptr);
-};
-
-template <class T>
-using task_signature_t = typename task_signature<T>::type;
-
 // co_await t.async_wait(use_awaitable): a task that has finished by the time
 // the coroutine awaits it is read at once (tap/detail/ready_awaitable.hpp);
 // a running one suspends the coroutine until it completes.
@@ -221,7 +209,7 @@ boost::asio::awaitable<T, Executor> await_task(std::shared_ptr<task_state_base> 
 {
     if (!state->IsCompleted()) {
         boost::asio::use_awaitable_t<Executor> token;
-        co_return co_await boost::asio::async_initiate<boost::asio::use_awaitable_t<Executor>, task_signature_t<T>>(
+        co_return co_await boost::asio::async_initiate<boost::asio::use_awaitable_t<Executor>, value_signature_t<T>>(
             task_wait_initiation<T>{std::move(state)}, token);
     }
     const std::exception_ptr& failure = state->failure();
@@ -238,7 +226,8 @@ auto wait_for_task(std::shared_ptr<task_state_base> state, Token& token)
     if constexpr (is_use_awaitable_v<Token>)
         return await_task<T, use_awaitable_executor_t<Token>>(std::move(state));
     else
-        return boost::asio::async_initiate<Token, task_signature_t<T>>(task_wait_initiation<T>{std::move(state)}, token);
+        return boost::asio::async_initiate<Token, value_signature_t<T>>(task_wait_initiation<T>{std::move(state)},
+                                                                         token);
 }
 
 } // namespace detail
