@@ -208,9 +208,14 @@ template <class T, class Executor>
 boost::asio::awaitable<T, Executor> await_task(std::shared_ptr<task_state_base> state)
 {
     if (!state->IsCompleted()) {
+        // Named, not a temporary: g++ 12 mishandles a temporary argument of
+        // a coroutine call (use_awaitable's initiation is one) made inside a
+        // co_await expression. Built without optimisation, the task's state
+        // was released once too often (AddressSanitizer: use after free).
+        task_wait_initiation<T> initiation{std::move(state)};
         boost::asio::use_awaitable_t<Executor> token;
         co_return co_await boost::asio::async_initiate<boost::asio::use_awaitable_t<Executor>, value_signature_t<T>>(
-            task_wait_initiation<T>{std::move(state)}, token);
+            std::move(initiation), token);
     }
     const std::exception_ptr& failure = state->failure();
     if (failure)
