@@ -26,8 +26,8 @@
 #include <dotasync/eap/eap.hpp>
 #include <dotasync/threading/message_loop_synchronization_context.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
-#include <dotasync/threading/thread_pool.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -55,8 +55,8 @@
 #include <dotasync/tap/use_task.hpp>
 #include <dotasync/threading/message_loop_synchronization_context.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
-#include <dotasync/threading/thread_pool.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
+#include <dotasync/threading/thread_pool.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -19,6 +19,8 @@ sealed class LoopContext : SynchronizationContext
 {
     readonly Queue<KeyValuePair<SendOrPostCallback, object>> queue = new Queue<KeyValuePair<SendOrPostCallback, object>>();
     readonly object gate = new object();
+    // Guarded by gate: operations start on the loop thread while others
+    // complete on pool threads.
     int outstanding;
 
     public override void Post(SendOrPostCallback d, object state)
@@ -31,7 +33,8 @@ sealed class LoopContext : SynchronizationContext
 
     public override void OperationStarted()
     {
-        Interlocked.Increment(ref outstanding);
+        lock (gate)
+            ++outstanding;
     }
 
     public override void OperationCompleted()
@@ -48,7 +51,7 @@ sealed class LoopContext : SynchronizationContext
             KeyValuePair<SendOrPostCallback, object> item;
             lock (gate) {
                 while (queue.Count == 0) {
-                    if (Volatile.Read(ref outstanding) == 0)
+                    if (outstanding == 0)
                         return;
                     Monitor.Wait(gate);
                 }
