@@ -453,6 +453,61 @@ BOOST_AUTO_TEST_CASE(ReadAsync_posts_its_completion_even_for_cached_data)
     BOOST_TEST(got == 100);
 }
 
+BOOST_AUTO_TEST_CASE(co_await_ReadAsync_of_cached_data_continues_before_work_queued_earlier_runs)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(100));
+    asio::io_context io;
+    FileStream fs(io.get_executor(), dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> buf(100);
+    fs.Read(buf, 0, 100);
+    fs.SetPosition(0);
+    int got = -1;
+    bool queued_ran = false;
+    std::optional<bool> queued_ran_before_the_read_returned;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            asio::post(io, [&] { queued_ran = true; });
+            got = co_await fs.ReadAsync(buf, asio::use_awaitable);
+            queued_ran_before_the_read_returned = queued_ran;
+        },
+        asio::detached);
+    io.run();
+    BOOST_TEST(got == 100);
+    BOOST_REQUIRE(queued_ran_before_the_read_returned.has_value());
+    BOOST_TEST(!*queued_ran_before_the_read_returned);
+    BOOST_TEST(queued_ran);
+}
+
+BOOST_AUTO_TEST_CASE(A_coroutine_reading_cached_data_in_a_loop_lets_work_queued_meanwhile_run)
+{
+    temp_dir dir;
+    write_file(dir / "a", pattern(2000));
+    asio::io_context io;
+    FileStream fs(io.get_executor(), dir / "a", FileMode::Open, FileAccess::Read);
+    std::vector<std::uint8_t> warm(2000);
+    fs.Read(warm, 0, 2000);
+    fs.SetPosition(0);
+    int reads = 0;
+    std::optional<int> reads_when_queued_work_ran;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            asio::post(io, [&] { reads_when_queued_work_ran = reads; });
+            std::array<std::uint8_t, 1> byte{};
+            while (co_await fs.ReadAsync(byte, asio::use_awaitable) == 1)
+                ++reads;
+        },
+        asio::detached);
+    io.run();
+    BOOST_TEST(reads == 2000);
+    BOOST_REQUIRE(reads_when_queued_work_ran.has_value());
+    // Reads that complete at once continue the coroutine inline up to the
+    // nesting limit of 16; the next one is posted, behind the queued work.
+    BOOST_TEST(*reads_when_queued_work_ran <= 16);
+}
+
 BOOST_AUTO_TEST_CASE(Completions_run_on_the_executor_the_stream_was_given)
 {
     temp_dir dir;

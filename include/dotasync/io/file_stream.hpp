@@ -7,8 +7,9 @@
 //   int m = co_await fs.ReadAsync(buffer, asio::use_awaitable);
 //
 // Asynchronous reads first try preadv2(RWF_NOWAIT): data already in the page
-// cache is copied at once (BeginRead then completes synchronously; the Asio
-// and TAP faces post their completion). Otherwise the operation goes to the
+// cache is copied at once (BeginRead then completes synchronously, and a
+// coroutine awaiting ReadAsync with use_awaitable continues at once; the other
+// faces post their completion). Otherwise the operation goes to the
 // back-end: io_uring (a ring dotasync owns through liburing, so that consumers
 // need no Asio configuration macro) where the library was built with liburing
 // and the kernel allows it, else positional pread/pwrite

@@ -21,8 +21,9 @@
 //
 // Where the result goes is decided here, not by the stream: a complete()
 // called inside start_read_some/start_write_some runs an APM caller's callback
-// inline (BeginRead then reports CompletedSynchronously(), up to a nesting
-// limit that keeps a chain of callbacks from growing the stack) and posts the
+// inline (BeginRead then reports CompletedSynchronously()) and resumes a
+// coroutine awaiting with use_awaitable inline, up to a nesting limit that
+// keeps a chain of such completions from growing the stack, and posts the
 // completion of every other face; a complete() called later posts it. Either
 // way it reaches the caller's handler on the handler's associated executor,
 // or on the stream's executor (get_executor()) when the handler has none.

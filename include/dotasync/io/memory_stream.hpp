@@ -2,9 +2,11 @@
 //
 // Its asynchronous operations finish inside their initiation: BeginRead and
 // BeginWrite complete synchronously (CompletedSynchronously() true, callback
-// inline, within Stream's nesting limit); the Asio and TAP faces post their
-// completion to the handler's executor (the stream's executor, or the default
-// runtime's).
+// inline, within Stream's nesting limit), and a coroutine awaiting ReadAsync
+// or WriteAsync with use_awaitable continues at once, within the same limit,
+// as .NET's await of MemoryStream's finished tasks does; the other faces post
+// their completion to the handler's executor (the stream's executor, or the
+// default runtime's).
 //
 // The memory behind the stream is Capacity() bytes, of which the first
 // Length() are the contents; it grows as .NET's does (to at least 256 bytes,
