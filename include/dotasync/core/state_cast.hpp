@@ -131,12 +131,13 @@ inline bool holds_no_state(const std::any& state) noexcept
 // Whether a state reads as .NET's null: no state, or a null C string.
 DOTASYNC_API bool is_null_state(const std::any& state) noexcept;
 
-// nullptr is no state: the empty std::any stands for .NET's null.
-inline std::any non_null_state(std::any state) noexcept
+// nullptr is no state: the empty std::any stands for .NET's null. Returns
+// state itself, so that the member it initialises is its only move.
+inline std::any&& non_null_state(std::any&& state) noexcept
 {
     if (holds_no_state(state))
         state.reset();
-    return state;
+    return std::move(state);
 }
 
 [[noreturn]] DOTASYNC_API void throw_invalid_cast(const std::type_info& from, const std::type_info& to);

@@ -12,6 +12,7 @@
 #include <dotasync/core/detail/apm_result_base.hpp>
 #include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/core/detail/result_allocator.hpp>
+#include <dotasync/core/export.hpp>
 #include <dotasync/core/iasync_result.hpp>
 #include <dotasync/core/logging.hpp>
 
@@ -27,14 +28,18 @@
 
 namespace dotasync::detail {
 
+// Both carry default visibility, although the library hides what it does not
+// mark: their type_info objects are then one per program, and checked()
+// recognises a result begun in the program and ended in the library (or the
+// other way round) by comparing addresses, without comparing the type names.
 template <class Signature>
-class apm_result;
+class DOTASYNC_API apm_result;
 
 template <class Signature>
-class apm_result_with_extras;
+class DOTASYNC_API apm_result_with_extras;
 
 template <class R, class... Args>
-class apm_result<R(Args...)> : public apm_result_base {
+class DOTASYNC_API apm_result<R(Args...)> : public apm_result_base {
     using traits = completion_traits<std::decay_t<Args>...>;
     using values_type = typename traits::values_type;
 
@@ -89,9 +94,17 @@ private:
 };
 
 template <class R, class... Args>
-class apm_result_with_extras<R(Args...)> final : public apm_result<R(Args...)> {
+class DOTASYNC_API apm_result_with_extras<R(Args...)> final : public apm_result<R(Args...)> {
 public:
-    explicit apm_result_with_extras(apm_extras extras) noexcept : extras_(std::move(extras)) {}
+    // Built from the token's parts in place, so that the callback and the
+    // state move once, from the token into the result.
+    template <class Callback, class State, class Origin>
+    apm_result_with_extras(Callback&& callback, State&& state, const void* owner, const void* method,
+                           Origin&& origin)
+        : extras_{std::forward<Callback>(callback), std::forward<State>(state), owner, method,
+                  std::forward<Origin>(origin)}
+    {
+    }
 
     const std::any& AsyncState() const override { return extras_.state; }
 

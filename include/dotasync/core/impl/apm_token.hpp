@@ -17,13 +17,13 @@ namespace dotasync {
 namespace detail {
 
 struct apm_access {
-    static apm with_owner(apm token, const void* owner, const void* method,
-                          std::shared_ptr<const void> origin) noexcept
+    static apm&& with_owner(apm&& token, const void* owner, const void* method,
+                            std::shared_ptr<const void> origin) noexcept
     {
         token.owner_ = owner;
         token.method_ = method;
         token.origin_ = std::move(origin);
-        return token;
+        return std::move(token);
     }
 
     // Makes the result an operation begun with token completes: the small
@@ -37,9 +37,8 @@ struct apm_access {
         if (!token.callback_ && !token.state_.has_value() && token.method_ == nullptr)
             return std::allocate_shared<apm_result<Signature>>(result_allocator<apm_result<Signature>>());
         return std::allocate_shared<apm_result_with_extras<Signature>>(
-            result_allocator<apm_result_with_extras<Signature>>(),
-            apm_extras{std::forward<Token>(token).callback_, std::forward<Token>(token).state_, token.owner_,
-                       token.method_, std::forward<Token>(token).origin_});
+            result_allocator<apm_result_with_extras<Signature>>(), std::forward<Token>(token).callback_,
+            std::forward<Token>(token).state_, token.owner_, token.method_, std::forward<Token>(token).origin_);
     }
 };
 
@@ -85,9 +84,11 @@ struct completes_inline<apm_handler<Signature>> : std::true_type {};
 // method) so that end_operation() with another owner or method is refused.
 // method is the address of a tag object naming the method, never null.
 // origin, when given, is kept alive with the result and can be handed back
-// (Delegate::BeginInvoke and AsyncDelegate).
-inline apm bind_apm_owner(apm token, const void* owner, const void* method,
-                          std::shared_ptr<const void> origin = nullptr) noexcept
+// (Delegate::BeginInvoke and AsyncDelegate). Returns token itself, so that a
+// BeginXxx hands the temporary it made to the initiating function without
+// moving its callback and state once more.
+inline apm&& bind_apm_owner(apm&& token, const void* owner, const void* method,
+                            std::shared_ptr<const void> origin = nullptr) noexcept
 {
     return apm_access::with_owner(std::move(token), owner, method, std::move(origin));
 }
