@@ -266,8 +266,13 @@ int main(int argc, char** argv)
     std::vector<int> backends;
     if (only != "uring")
         backends.push_back(static_cast<int>(backend::threadpool));
-    if (only != "threadpool" && dotasync::detail::file_backend_available(backend::uring))
-        backends.push_back(static_cast<int>(backend::uring));
+    if (only != "threadpool") {
+        if (dotasync::detail::file_backend_available(backend::uring))
+            backends.push_back(static_cast<int>(backend::uring));
+        else if (only == "uring")
+            std::fprintf(stderr, "file_read_bench: io_uring is not available here (%s)\n",
+                         dotasync::detail::uring_unavailable_reason().c_str());
+    }
 
     benchmark::RegisterBenchmark("seq/read()", BM_seq_read_syscall)->Unit(benchmark::kMillisecond)->UseRealTime();
     benchmark::RegisterBenchmark("rand/pread()", BM_rand_pread_syscall)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -295,10 +300,11 @@ int main(int argc, char** argv)
     const double rand_cpu_base = reporter.cpu_rates["rand/pread()"];
     std::printf("%-32s %-12s %10.0f %8s %10s\n", "read() loop", "-", seq_base / 1e6, "1.00", "1.00");
     std::printf("%-32s %-12s %10.0f %8s %10s\n", "pread() loop (random 4 KiB)", "-", rand_base / 1e6, "1.00", "1.00");
-    if (reporter.rates.count("rand/preadv2(RWF_NOWAIT)") != 0)
+    const std::string nowait = "rand/preadv2(RWF_NOWAIT)";
+    if (reporter.rates.count(nowait) != 0)
         std::printf("%-32s %-12s %10.0f %8.2f %10.2f\n", "preadv2(RWF_NOWAIT) loop (random)", "-",
-                    reporter.rates["rand/preadv2(RWF_NOWAIT)"] / 1e6, reporter.rates["rand/preadv2(RWF_NOWAIT)"] / rand_base,
-                    reporter.cpu_rates["rand/preadv2(RWF_NOWAIT)"] / rand_cpu_base);
+                    reporter.rates[nowait] / 1e6, reporter.rates[nowait] / rand_base,
+                    reporter.cpu_rates[nowait] / rand_cpu_base);
     for (const auto& [name, rate] : reporter.rates) {
         const auto slash = name.rfind('/');
         const std::string tail = name.substr(slash + 1);

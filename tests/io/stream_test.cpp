@@ -10,9 +10,12 @@
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -247,6 +250,33 @@ BOOST_AUTO_TEST_CASE(Every_XxxAsync_with_a_live_token_completes_and_releases_its
     BOOST_TEST(copy.ToArray() == ms.ToArray());
     BOOST_TEST(small_chunks.ToArray() == ms.ToArray());
     BOOST_TEST(detail::registration_count(token) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(co_await_XxxAsync_with_a_live_token_on_data_at_hand_continues_at_once_and_releases_its_registration)
+{
+    asio::io_context io;
+    MemoryStream ms(io.get_executor());
+    CancellationTokenSource cts;
+    const auto bytes = pattern(100);
+    int queued_ran = 0;
+    std::vector<int> queued_ran_when_each_returned;
+    int read = -1;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            asio::post(io, [&] { ++queued_ran; });
+            co_await ms.WriteAsync(bytes, cts.Token(), asio::use_awaitable);
+            queued_ran_when_each_returned.push_back(queued_ran);
+            ms.SetPosition(0);
+            std::vector<std::uint8_t> got(100);
+            read = co_await ms.ReadAsync(got, 0, 100, cts.Token(), asio::use_awaitable);
+            queued_ran_when_each_returned.push_back(queued_ran);
+        },
+        asio::detached);
+    io.run();
+    BOOST_TEST(read == 100);
+    BOOST_TEST(queued_ran_when_each_returned == std::vector<int>({0, 0}), boost::test_tools::per_element());
+    BOOST_TEST(detail::registration_count(cts.Token()) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(An_already_canceled_token_completes_every_XxxAsync_with_OperationCanceledException_and_no_IO)

@@ -39,8 +39,9 @@
 // FileStream read the page cache satisfies): CompletedSynchronously() is then
 // true and the callback has run before BeginRead returns, up to a nesting
 // limit per thread, past which the callback is posted. A coroutine that
-// co_awaits ReadAsync/WriteAsync with use_awaitable continues at once in the
-// same case and within the same limit, as .NET's await of a task that
+// co_awaits ReadAsync/WriteAsync with use_awaitable (with or without a
+// CancellationToken) continues at once in the same case and within the same
+// limit, as .NET's await of a task that
 // finished synchronously does. No other face ever completes inside its
 // initiating function. EndRead/EndWrite on an unfinished
 // operation, called where its completion would have to run (inside the strand

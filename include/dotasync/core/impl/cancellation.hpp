@@ -8,6 +8,7 @@
 #include <dotasync/core/detail/completion_traits.hpp>
 #include <dotasync/core/detail/handler_allocator.hpp>
 #include <dotasync/core/detail/handler_wrapper.hpp>
+#include <dotasync/core/detail/inline_completion.hpp>
 #include <dotasync/core/detail/move_only.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -96,6 +97,14 @@ private:
 
     std::shared_ptr<cancellation_bridge> bridge_;
 };
+
+// A token does not change where the operation may complete: inline where the
+// wrapped handler accepts it (a coroutine awaiting ReadAsync with a token
+// continues at once on data at hand). The bridge allows it: finish() runs
+// when the handler is invoked, inside the initiation, and the start() that
+// follows the initiation then emits nothing.
+template <class Handler>
+struct completes_inline<cancellable_handler<Handler>> : completes_inline<Handler> {};
 
 // Wraps the operation's initiation: builds the bridge, hands the operation the
 // wrapped handler, then starts the bridge. Exposes the initiation's executor,
