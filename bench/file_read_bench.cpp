@@ -154,34 +154,37 @@ void BM_seq_ReadAsync_awaitable(benchmark::State& state, int backend_id)
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * file_size));
 }
 
-void BM_rand_pread_syscall(benchmark::State& state)
+// A synchronous loop of read(fd, buffer, offset) system calls over the random
+// offsets.
+template <class Read>
+void rand_syscall_loop(benchmark::State& state, Read read)
 {
     const auto offsets = random_offsets();
     std::vector<char> buf(rand_chunk);
     const int fd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
     for (auto _ : state)
         for (auto o : offsets)
-            if (::pread(fd, buf.data(), buf.size(), o) != rand_chunk)
+            if (read(fd, buf, o) != rand_chunk)
                 std::abort();
     ::close(fd);
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * random_reads * rand_chunk));
+}
+
+void BM_rand_pread_syscall(benchmark::State& state)
+{
+    rand_syscall_loop(state, [](int fd, std::vector<char>& buf, std::int64_t offset) {
+        return ::pread(fd, buf.data(), buf.size(), offset);
+    });
 }
 
 // The system call of FileStream's fast path alone, over the same offsets:
 // what the asynchronous reads could reach if the library cost nothing.
 void BM_rand_preadv2_nowait_syscall(benchmark::State& state)
 {
-    const auto offsets = random_offsets();
-    std::vector<char> buf(rand_chunk);
-    const int fd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
-    for (auto _ : state)
-        for (auto o : offsets) {
-            iovec iov{buf.data(), buf.size()};
-            if (::preadv2(fd, &iov, 1, o, RWF_NOWAIT) != rand_chunk)
-                std::abort();
-        }
-    ::close(fd);
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * random_reads * rand_chunk));
+    rand_syscall_loop(state, [](int fd, std::vector<char>& buf, std::int64_t offset) {
+        iovec iov{buf.data(), buf.size()};
+        return ::preadv2(fd, &iov, 1, offset, RWF_NOWAIT);
+    });
 }
 
 void BM_rand_BeginRead_32(benchmark::State& state, int backend_id)

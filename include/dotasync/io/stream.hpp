@@ -41,9 +41,9 @@
 // limit per thread, past which the callback is posted. A coroutine that
 // co_awaits ReadAsync/WriteAsync with use_awaitable (with or without a
 // CancellationToken) continues at once in the same case and within the same
-// limit, as .NET's await of a task that
-// finished synchronously does. No other face ever completes inside its
-// initiating function. EndRead/EndWrite on an unfinished
+// limit, as .NET's await of a task that finished synchronously does. No other
+// face ever completes inside its initiating function. EndRead/EndWrite on an
+// unfinished
 // operation, called where its completion would have to run (inside the strand
 // the stream completes on, or on the only thread of an io_context made with
 // concurrency hint 1), throw InvalidOperationException instead of hanging.
