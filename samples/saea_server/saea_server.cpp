@@ -124,8 +124,10 @@ public:
     long long TotalBytesRead() const { return totalBytesRead_; }
     int ConnectedSockets() const { return numConnectedSockets_; }
 
-    // Stops accepting and closes every connection; returns once each one's
-    // pending operation has completed and its args are back in the pool.
+    // Stops accepting and closes every connection; returns once the accept
+    // loop has ended and each connection's pending operation has completed
+    // with its args back in the pool, so that no callback touches the server
+    // after it.
     void Stop()
     {
         stopping_ = true;
@@ -139,6 +141,9 @@ public:
         }
         for (auto& socket : open)
             socket->Close();
+        // First the accept loop: it may be waiting for a permit, which a
+        // connection closed just now gives back, and it returns that permit.
+        acceptLoopEnded_.acquire();
         for (int i = 0; i < numConnections_; i++)
             maxNumberAcceptedClients_.acquire();
     }
@@ -149,7 +154,19 @@ private:
         // The args are reused, so the previous connection's socket is cleared.
         acceptEventArg_.AcceptSocket(nullptr);
         maxNumberAcceptedClients_.acquire();
-        if (!listenSocket_->AcceptAsync(acceptEventArg_))
+        if (stopping_) {
+            EndAccepting();
+            return;
+        }
+        bool pending;
+        try {
+            pending = listenSocket_->AcceptAsync(acceptEventArg_);
+        } catch (const ObjectDisposedException&) {
+            // Stop closed the listening socket after the last accept completed.
+            EndAccepting();
+            return;
+        }
+        if (!pending)
             ProcessAccept(acceptEventArg_);
     }
 
@@ -157,7 +174,7 @@ private:
     {
         if (e.SocketError() != SocketError::Success) {
             // The listening socket was closed: the server is stopping.
-            maxNumberAcceptedClients_.release();
+            EndAccepting();
             return;
         }
         ++numConnectedSockets_;
@@ -171,15 +188,21 @@ private:
             std::lock_guard lock(socketsMutex_);
             std::any_cast<std::shared_ptr<AsyncUserToken>>(readEventArgs.UserToken())->Socket = e.AcceptSocket();
         }
-        if (stopping_) {
+        if (stopping_)
             CloseClientSocket(readEventArgs);
-        } else if (!e.AcceptSocket()->ReceiveAsync(readEventArgs)) {
+        else if (StartOrClose(readEventArgs, SocketAsyncOperation::Receive))
             ProcessReceive(readEventArgs);
-        }
 
         // Accept the next connection request.
-        if (!stopping_)
-            StartAccept();
+        StartAccept();
+    }
+
+    // The accept loop gives its permit back and tells Stop that it has ended;
+    // nothing of the server is touched after this.
+    void EndAccepting()
+    {
+        maxNumberAcceptedClients_.release();
+        acceptLoopEnded_.release();
     }
 
     // Called when a receive or send completed asynchronously.
@@ -200,11 +223,10 @@ private:
     // Echoes what was received; 0 bytes means the client has closed.
     void ProcessReceive(SocketAsyncEventArgs& e)
     {
-        auto token = std::any_cast<std::shared_ptr<AsyncUserToken>>(e.UserToken());
         if (e.BytesTransferred() > 0 && e.SocketError() == SocketError::Success) {
             totalBytesRead_ += e.BytesTransferred();
             e.SetBuffer(e.Offset(), e.BytesTransferred());
-            if (!token->Socket->SendAsync(e))
+            if (StartOrClose(e, SocketAsyncOperation::Send))
                 ProcessSend(e);
         } else {
             CloseClientSocket(e);
@@ -215,12 +237,27 @@ private:
     void ProcessSend(SocketAsyncEventArgs& e)
     {
         if (e.SocketError() == SocketError::Success) {
-            auto token = std::any_cast<std::shared_ptr<AsyncUserToken>>(e.UserToken());
             e.SetBuffer(e.Offset(), receiveBufferSize_);
-            if (!token->Socket->ReceiveAsync(e))
+            if (StartOrClose(e, SocketAsyncOperation::Receive))
                 ProcessReceive(e);
         } else {
             CloseClientSocket(e);
+        }
+    }
+
+    // Starts the connection's next receive or send; true when it completed
+    // synchronously and must be processed now. Stop may close the socket at
+    // any moment from its own thread, and a call on a closed socket throws
+    // ObjectDisposedException, as .NET's does: no operation is then pending,
+    // so the connection is closed here, once.
+    bool StartOrClose(SocketAsyncEventArgs& e, SocketAsyncOperation operation)
+    {
+        Socket& socket = *std::any_cast<std::shared_ptr<AsyncUserToken>>(e.UserToken())->Socket;
+        try {
+            return !(operation == SocketAsyncOperation::Send ? socket.SendAsync(e) : socket.ReceiveAsync(e));
+        } catch (const ObjectDisposedException&) {
+            CloseClientSocket(e);
+            return false;
         }
     }
 
@@ -252,6 +289,7 @@ private:
     std::atomic<long long> totalBytesRead_{0};
     std::atomic<int> numConnectedSockets_{0};
     std::counting_semaphore<> maxNumberAcceptedClients_;
+    std::binary_semaphore acceptLoopEnded_{0};
     std::atomic<bool> stopping_{false};
     // Stop reads the connections' sockets while their operations may be
     // closing them.
