@@ -315,6 +315,33 @@ BOOST_AUTO_TEST_CASE(co_await_of_a_finished_task_continues_before_work_queued_ea
     BOOST_TEST(get_within(result) == "21 at once");
 }
 
+BOOST_AUTO_TEST_CASE(The_awaitable_of_a_finished_task_can_be_awaited_after_the_task_is_dropped)
+{
+    // async_wait(use_awaitable) on a finished task takes its outcome with it,
+    // so an awaitable kept in a variable outlives every TaskOf of the task.
+    asio::io_context io;
+    auto result = asio::co_spawn(
+        io,
+        []() -> asio::awaitable<std::string> {
+            auto value = Task::FromResult(std::string("kept"), use_task).async_wait(asio::use_awaitable);
+            auto failure = Task::FromException<int>(std::make_exception_ptr(std::out_of_range("gone")), use_task)
+                               .async_wait(asio::use_awaitable);
+            auto done = TaskOf<void>(Task::FromResult(1, use_task)).async_wait(asio::use_awaitable);
+            co_await std::move(done);
+            std::string text = co_await std::move(value);
+            try {
+                co_await std::move(failure);
+                text += " and no exception";
+            } catch (const std::out_of_range& e) {
+                text += std::string(" and ") + e.what();
+            }
+            co_return text;
+        },
+        asio::use_future);
+    io.run_for(generous);
+    BOOST_TEST(get_within(result) == "kept and gone");
+}
+
 BOOST_AUTO_TEST_CASE(co_await_of_a_faulted_task_rethrows_the_original_exception)
 {
     asio::io_context io;

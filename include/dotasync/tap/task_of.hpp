@@ -201,9 +201,10 @@ struct task_wait_initiation {
     }
 };
 
-// co_await t.async_wait(use_awaitable): a task that has finished by the time
-// the coroutine awaits it is read at once (tap/detail/ready_awaitable.hpp);
-// a running one suspends the coroutine until it completes.
+// co_await t.async_wait(use_awaitable) on a task that was running when
+// async_wait was called: a task that has finished by the time the coroutine
+// awaits it is read at once; a running one suspends the coroutine until it
+// completes.
 template <class T, class Executor>
 boost::asio::awaitable<T, Executor> await_task(std::shared_ptr<task_state_base> state)
 {
@@ -224,15 +225,24 @@ boost::asio::awaitable<T, Executor> await_task(std::shared_ptr<task_state_base> 
         co_return static_cast<const task_state<T>&>(*state).value();
 }
 
-// async_wait for any token.
+// async_wait for any token. With use_awaitable, a task that has run to
+// completion already becomes a coroutine that returns a copy of its value
+// (tap/detail/ready_awaitable.hpp), which holds no reference to the task.
 template <class T, class Token>
-auto wait_for_task(std::shared_ptr<task_state_base> state, Token& token)
+auto wait_for_task(const std::shared_ptr<task_state_base>& state, Token& token)
 {
-    if constexpr (is_use_awaitable_v<Token>)
-        return await_task<T, use_awaitable_executor_t<Token>>(std::move(state));
-    else
-        return boost::asio::async_initiate<Token, value_signature_t<T>>(task_wait_initiation<T>{std::move(state)},
-                                                                         token);
+    if constexpr (is_use_awaitable_v<Token>) {
+        using executor_type = use_awaitable_executor_t<Token>;
+        if (state->status() == TaskStatus::RanToCompletion) {
+            if constexpr (std::is_void_v<T>)
+                return ready_awaitable<executor_type>(nullptr);
+            else
+                return value_awaitable<executor_type>(static_cast<const task_state<T>&>(*state).value());
+        }
+        return await_task<T, executor_type>(state);
+    } else {
+        return boost::asio::async_initiate<Token, value_signature_t<T>>(task_wait_initiation<T>{state}, token);
+    }
 }
 
 } // namespace detail

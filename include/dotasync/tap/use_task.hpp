@@ -100,7 +100,7 @@ public:
     static return_type initiate(Initiation&& initiation, dotasync::use_task_t, InitArgs&&... args)
     {
         using value_type = typename handler_type::result_type;
-        auto state = std::make_shared<dotasync::detail::task_state<value_type>>();
+        auto state = dotasync::detail::make_task_state<value_type>();
         std::forward<Initiation>(initiation)(handler_type(state), std::forward<InitArgs>(args)...);
         return dotasync::detail::task_access::make(std::move(state));
     }

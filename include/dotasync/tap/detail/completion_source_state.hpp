@@ -118,7 +118,7 @@ public:
             std::lock_guard lock(mutex_);
             if (task_)
                 return task_access::make(task_);
-            task_ = created = std::make_shared<task_state<T>>(async_state_);
+            task_ = created = make_task_state<T>(async_state_);
             if (!completed_.load(std::memory_order_relaxed))
                 return task_access::make(task_);
         }

@@ -43,13 +43,29 @@ boost::asio::awaitable<void, Executor> ready_awaitable(std::exception_ptr failur
     co_return;
 }
 
+// The awaitable of an operation that has completed with a value: its frame
+// holds the value alone.
+template <class Executor, class T>
+boost::asio::awaitable<T, Executor> value_awaitable(T value)
+{
+    co_return std::move(value);
+}
+
+template <class Executor, class T>
+boost::asio::awaitable<T, Executor> failed_awaitable(std::exception_ptr failure, T value)
+{
+    if (failure)
+        std::rethrow_exception(std::move(failure));
+    co_return std::move(value);
+}
+
 // The same for void(std::exception_ptr, T).
 template <class Executor, class T>
 boost::asio::awaitable<T, Executor> ready_awaitable(std::exception_ptr failure, T value)
 {
     if (failure)
-        std::rethrow_exception(std::move(failure));
-    co_return std::move(value);
+        return failed_awaitable<Executor>(std::move(failure), std::move(value));
+    return value_awaitable<Executor>(std::move(value));
 }
 
 } // namespace dotasync::detail

@@ -18,6 +18,8 @@
 #include <dotasync/core/wait_handle.hpp>
 #include <dotasync/tap/task_status.hpp>
 
+#include <boost/asio/recycling_allocator.hpp>
+
 #include <any>
 #include <atomic>
 #include <exception>
@@ -151,6 +153,17 @@ public:
     void set_value() noexcept { finish(nullptr); }
     void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
 };
+
+// A new state (and its reference counts, in the same block) from the
+// calling thread's Asio recycling cache, as Asio allocates a handler: a task
+// is made and dropped once per operation, and the cache spares the heap on
+// that path. The block is freed into the cache of whichever thread drops
+// the last reference, or to the heap when that cache is full.
+template <class T>
+std::shared_ptr<task_state<T>> make_task_state(std::any state = {})
+{
+    return std::allocate_shared<task_state<T>>(boost::asio::recycling_allocator<task_state<T>>(), std::move(state));
+}
 
 } // namespace detail
 } // namespace dotasync

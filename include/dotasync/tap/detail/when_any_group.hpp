@@ -49,7 +49,7 @@ private:
 template <class T, class Value>
 TaskOf<T> finished_task(std::exception_ptr failure, std::optional<Value>& value)
 {
-    auto state = std::make_shared<task_state<T>>();
+    auto state = make_task_state<T>();
     if (failure)
         state->set_failure(std::move(failure));
     else if constexpr (std::is_void_v<T>)

@@ -12,7 +12,7 @@ auto TaskOf<void>::continue_with(F&& f, CancellationToken cancellationToken, con
     using R = std::decay_t<std::invoke_result_t<std::decay_t<F>&, const Antecedent&>>;
     detail::check_executor(executor);
     const auto& antecedent = checked();
-    auto continuation = std::make_shared<detail::task_state<R>>();
+    auto continuation = detail::make_task_state<R>();
     using node_type = detail::continue_with_node<Antecedent, std::decay_t<F>, std::decay_t<Executor>, R>;
     auto* node = new node_type(antecedent, std::forward<F>(f), std::move(cancellationToken), executor, continuation);
     if (!antecedent->add_continuation(node))
