@@ -54,7 +54,9 @@ protected:
 
 class DOTASYNC_API task_state_base : public IAsyncResult {
 public:
-    explicit task_state_base(std::any state = {}) noexcept;
+    // Inline, so that a state made per operation (use_task) costs no call.
+    task_state_base() noexcept = default;
+    explicit task_state_base(std::any state) noexcept;
     ~task_state_base() override;
 
     task_state_base(const task_state_base&) = delete;
@@ -114,7 +116,9 @@ private:
 template <class T>
 class task_state final : public task_state_base {
 public:
-    explicit task_state(std::any state = {}) noexcept : task_state_base(std::move(state)) {}
+    // Leaves the value unconstructed until set_value.
+    task_state() noexcept {}
+    explicit task_state(std::any state) noexcept : task_state_base(std::move(state)) {}
 
     ~task_state() override
     {
@@ -148,7 +152,8 @@ private:
 template <>
 class task_state<void> final : public task_state_base {
 public:
-    explicit task_state(std::any state = {}) noexcept : task_state_base(std::move(state)) {}
+    task_state() noexcept = default;
+    explicit task_state(std::any state) noexcept : task_state_base(std::move(state)) {}
 
     void set_value() noexcept { finish(nullptr); }
     void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
@@ -159,10 +164,12 @@ public:
 // is made and dropped once per operation, and the cache spares the heap on
 // that path. The block is freed into the cache of whichever thread drops
 // the last reference, or to the heap when that cache is full.
-template <class T>
-std::shared_ptr<task_state<T>> make_task_state(std::any state = {})
+template <class T, class... AsyncState>
+std::shared_ptr<task_state<T>> make_task_state(AsyncState&&... state)
 {
-    return std::allocate_shared<task_state<T>>(boost::asio::recycling_allocator<task_state<T>>(), std::move(state));
+    static_assert(sizeof...(AsyncState) <= 1, "a state has one AsyncState");
+    return std::allocate_shared<task_state<T>>(boost::asio::recycling_allocator<task_state<T>>(),
+                                               std::forward<AsyncState>(state)...);
 }
 
 } // namespace detail
