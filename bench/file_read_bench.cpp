@@ -38,6 +38,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <new>
 #include <random>
 #include <string>
 #include <vector>
@@ -51,6 +52,28 @@ using namespace dotasync;
 using backend = dotasync::detail::file_backend;
 
 namespace {
+
+// Every row reads into buffers that start on a page: where a 64 KiB buffer
+// starts changes how fast the kernel copies into it (by up to a tenth on the
+// machine of docs/performance.md), and the heap would place each row's buffer
+// differently, which showed as a difference between two rows that run the
+// same code.
+template <class T>
+struct page_allocator {
+    using value_type = T;
+    static constexpr std::align_val_t page{4096};
+
+    page_allocator() = default;
+    template <class U>
+    page_allocator(const page_allocator<U>&) noexcept
+    {
+    }
+
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), page)); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, page); }
+    friend bool operator==(const page_allocator&, const page_allocator&) = default;
+};
+using buffer = std::vector<char, page_allocator<char>>;
 
 constexpr int seq_chunk = 64 << 10;
 constexpr int rand_chunk = 4 << 10;
@@ -72,7 +95,7 @@ void make_file()
             std::abort();
     ::close(fd);
     // Read once so that every measurement starts from the page cache.
-    std::vector<char> buf(seq_chunk);
+    buffer buf(seq_chunk);
     const int rfd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
     while (::read(rfd, buf.data(), buf.size()) > 0) {
     }
@@ -96,7 +119,7 @@ struct backend_scope {
 
 void BM_seq_read_syscall(benchmark::State& state)
 {
-    std::vector<char> buf(seq_chunk);
+    buffer buf(seq_chunk);
     for (auto _ : state) {
         const int fd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
         while (::read(fd, buf.data(), buf.size()) > 0) {
@@ -109,7 +132,7 @@ void BM_seq_read_syscall(benchmark::State& state)
 void BM_seq_Read(benchmark::State& state, int backend_id)
 {
     backend_scope scope(backend_id);
-    std::vector<char> buf(seq_chunk);
+    buffer buf(seq_chunk);
     for (auto _ : state) {
         FileStream fs(file_path, FileMode::Open, FileAccess::Read, FileShare::Read, 0);
         while (fs.Read(buf, 0, seq_chunk) > 0) {
@@ -121,7 +144,7 @@ void BM_seq_Read(benchmark::State& state, int backend_id)
 void BM_seq_BeginRead(benchmark::State& state, int backend_id)
 {
     backend_scope scope(backend_id);
-    std::vector<char> buf(seq_chunk);
+    buffer buf(seq_chunk);
     for (auto _ : state) {
         asio::io_context io;
         FileStream fs(io.get_executor(), file_path, FileMode::Open, FileAccess::Read, FileShare::Read, 0);
@@ -144,7 +167,7 @@ void BM_seq_ReadAsync_awaitable(benchmark::State& state, int backend_id)
         asio::co_spawn(
             io,
             [&]() -> asio::awaitable<void> {
-                std::vector<char> buf(seq_chunk);
+                buffer buf(seq_chunk);
                 while (co_await fs.ReadAsync(buf, asio::use_awaitable) > 0) {
                 }
             },
@@ -160,7 +183,7 @@ template <class Read>
 void rand_syscall_loop(benchmark::State& state, Read read)
 {
     const auto offsets = random_offsets();
-    std::vector<char> buf(rand_chunk);
+    buffer buf(rand_chunk);
     const int fd = ::open(file_path.c_str(), O_RDONLY | O_CLOEXEC);
     for (auto _ : state)
         for (auto o : offsets)
@@ -172,7 +195,7 @@ void rand_syscall_loop(benchmark::State& state, Read read)
 
 void BM_rand_pread_syscall(benchmark::State& state)
 {
-    rand_syscall_loop(state, [](int fd, std::vector<char>& buf, std::int64_t offset) {
+    rand_syscall_loop(state, [](int fd, buffer& buf, std::int64_t offset) {
         return ::pread(fd, buf.data(), buf.size(), offset);
     });
 }
@@ -181,7 +204,7 @@ void BM_rand_pread_syscall(benchmark::State& state)
 // what the asynchronous reads could reach if the library cost nothing.
 void BM_rand_preadv2_nowait_syscall(benchmark::State& state)
 {
-    rand_syscall_loop(state, [](int fd, std::vector<char>& buf, std::int64_t offset) {
+    rand_syscall_loop(state, [](int fd, buffer& buf, std::int64_t offset) {
         iovec iov{buf.data(), buf.size()};
         return ::preadv2(fd, &iov, 1, offset, RWF_NOWAIT);
     });
@@ -191,7 +214,7 @@ void BM_rand_BeginRead_32(benchmark::State& state, int backend_id)
 {
     backend_scope scope(backend_id);
     const auto offsets = random_offsets();
-    std::vector<std::vector<char>> buffers(outstanding, std::vector<char>(rand_chunk));
+    std::vector<buffer> buffers(outstanding, buffer(rand_chunk));
     for (auto _ : state) {
         asio::io_context io;
         FileStream fs(io.get_executor(), file_path, FileMode::Open, FileAccess::Read, FileShare::Read, 0,
