@@ -21,7 +21,10 @@
 
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/blocking.hpp>
+#include <boost/asio/execution/executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 #include <type_traits>
 #include <utility>
@@ -70,11 +73,20 @@ void complete_later(Handler&& handler, const Executor& fallback, Values&&... val
 }
 
 // Dispatched to executor (the handler's, kept alive by the caller's work
-// guard): inline when the calling thread already runs it.
+// guard): inline when the calling thread already runs it. A standard
+// executor is given the call directly, as asio::dispatch ends up doing,
+// without the initiation and the copy of the executor that dispatch adds on
+// the way.
 template <class Executor, class Handler, class... Values>
 void complete_on(const Executor& executor, Handler&& handler, Values&&... values)
 {
-    boost::asio::dispatch(executor, bind_completion(std::forward<Handler>(handler), std::forward<Values>(values)...));
+    if constexpr (boost::asio::execution::is_executor<Executor>::value) {
+        boost::asio::prefer(executor, boost::asio::execution::blocking.possibly)
+            .execute(bind_completion(std::forward<Handler>(handler), std::forward<Values>(values)...));
+    } else {
+        boost::asio::dispatch(executor,
+                              bind_completion(std::forward<Handler>(handler), std::forward<Values>(values)...));
+    }
 }
 
 } // namespace dotasync::detail

@@ -10,7 +10,8 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/cancellation_type.hpp>
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/post.hpp>
 
 #include <atomic>
@@ -35,13 +36,16 @@ template <class F, class Handler, class Executor>
 class run_operation {
     using result_type = run_result_t<F>;
     using work_executor = boost::asio::associated_executor_t<Handler, Executor>;
+    using tracked_executor = std::decay_t<decltype(boost::asio::prefer(
+        std::declval<work_executor>(), boost::asio::execution::outstanding_work.tracked))>;
 
 public:
     run_operation(F function, Handler handler, CancellationToken token, const Executor& executor)
         : function_(std::move(function)),
           handler_(std::move(handler)),
-          work_(boost::asio::get_associated_executor(handler_, executor)),
-          inline_completion_(same_executor(work_.get_executor(), executor)),
+          work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, executor),
+                                    boost::asio::execution::outstanding_work.tracked)),
+          inline_completion_(same_executor(work_, executor)),
           token_(std::move(token))
     {
     }
@@ -82,9 +86,9 @@ private:
     // on (a coroutine on an io_context running Task::Run on that
     // io_context): then the function's thread is the handler's, and
     // dispatching to it would run the handler inline anyway.
-    static bool same_executor(const work_executor& handler_executor, const Executor& executor) noexcept
+    static bool same_executor(const tracked_executor& handler_executor, const Executor& executor) noexcept
     {
-        if constexpr (std::is_same_v<work_executor, Executor>) {
+        if constexpr (std::is_same_v<tracked_executor, Executor>) {
             return handler_executor == executor;
         } else if constexpr (requires { handler_executor.template target<Executor>(); }) {
             const auto* target = handler_executor.template target<Executor>();
@@ -97,25 +101,26 @@ private:
     template <class... Values>
     void finish(Values&&... values)
     {
+        // The work is given back when executor goes, after the handler: an
+        // io_context whose last unit of work goes stops.
+        auto executor = std::move(work_);
         if (inline_completion_) {
             std::move(handler_)(std::forward<Values>(values)...);
-            work_.reset();
             return;
         }
         // The handler runs on its own executor (a coroutine's, a strand),
-        // which the work guard has kept alive meanwhile.
-        complete_on(work_.get_executor(), std::move(handler_), std::forward<Values>(values)...);
-        work_.reset();
+        // which the tracked executor has kept alive meanwhile.
+        complete_on(executor, std::move(handler_), std::forward<Values>(values)...);
     }
 
     F function_;
     Handler handler_;
-    // Keeps the handler's executor running until the handler has been
-    // called. It is held even when the handler runs inline, because giving
-    // back the last unit of work stops an io_context. A plain member, not a
-    // std::optional: g++ 12 reports a moved std::optional of a work guard as
-    // maybe uninitialized, and the operation is moved into the posted item.
-    boost::asio::executor_work_guard<work_executor> work_;
+    // The handler's executor, tracking work: it keeps that executor running
+    // until the handler has been called. Made from the handler's executor
+    // by one move, and read in place by the dispatch. It is held even when
+    // the handler runs inline, because giving back the last unit of work
+    // stops an io_context.
+    tracked_executor work_;
     // The handler's executor is the one the function runs on: call it there.
     bool inline_completion_;
     CancellationToken token_;
