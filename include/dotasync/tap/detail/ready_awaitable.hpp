@@ -51,6 +51,8 @@ boost::asio::awaitable<T, Executor> value_awaitable(T value)
     co_return std::move(value);
 }
 
+// The awaitable of an operation that has failed. The value is never
+// returned; it gives the coroutine the co_return its type needs.
 template <class Executor, class T>
 boost::asio::awaitable<T, Executor> failed_awaitable(std::exception_ptr failure, T value)
 {

@@ -41,12 +41,8 @@ class run_operation {
 
 public:
     run_operation(F function, Handler handler, CancellationToken token, const Executor& executor)
-        : function_(std::move(function)),
-          handler_(std::move(handler)),
-          work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, executor),
-                                    boost::asio::execution::outstanding_work.tracked)),
-          inline_completion_(same_executor(work_, executor)),
-          token_(std::move(token))
+        : run_operation(std::move(function), std::move(handler), std::move(token), executor,
+                        boost::asio::get_associated_executor(handler, executor))
     {
     }
 
@@ -82,13 +78,27 @@ public:
     }
 
 private:
+    // The handler's executor is compared untracked (tracking work changes an
+    // io_context executor's type), then moved into the tracked one. The
+    // references keep the handler where it is until every argument has been
+    // evaluated, its executor included.
+    run_operation(F&& function, Handler&& handler, CancellationToken&& token, const Executor& executor,
+                  work_executor handler_executor)
+        : function_(std::move(function)),
+          handler_(std::move(handler)),
+          inline_completion_(same_executor(handler_executor, executor)),
+          work_(boost::asio::prefer(std::move(handler_executor), boost::asio::execution::outstanding_work.tracked)),
+          token_(std::move(token))
+    {
+    }
+
     // Whether the handler's executor is the very executor the function runs
     // on (a coroutine on an io_context running Task::Run on that
     // io_context): then the function's thread is the handler's, and
     // dispatching to it would run the handler inline anyway.
-    static bool same_executor(const tracked_executor& handler_executor, const Executor& executor) noexcept
+    static bool same_executor(const work_executor& handler_executor, const Executor& executor) noexcept
     {
-        if constexpr (std::is_same_v<tracked_executor, Executor>) {
+        if constexpr (std::is_same_v<work_executor, Executor>) {
             return handler_executor == executor;
         } else if constexpr (requires { handler_executor.template target<Executor>(); }) {
             const auto* target = handler_executor.template target<Executor>();
@@ -115,14 +125,14 @@ private:
 
     F function_;
     Handler handler_;
+    // The handler's executor is the one the function runs on: call it there.
+    bool inline_completion_;
     // The handler's executor, tracking work: it keeps that executor running
     // until the handler has been called. Made from the handler's executor
     // by one move, and read in place by the dispatch. It is held even when
     // the handler runs inline, because giving back the last unit of work
     // stops an io_context.
     tracked_executor work_;
-    // The handler's executor is the one the function runs on: call it there.
-    bool inline_completion_;
     CancellationToken token_;
 };
 
