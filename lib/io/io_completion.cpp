@@ -1,5 +1,7 @@
 #include <dotasync/io/io_completion.hpp>
 
+#include <dotasync/core/detail/inline_completion.hpp>
+
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
@@ -25,9 +27,9 @@ struct initiation_state {
     int inline_depth = 0;
 };
 
-[[gnu::tls_model("initial-exec")]] thread_local initiation_state this_thread;
+[[gnu::tls_model("initial-exec")]] constinit thread_local initiation_state this_thread;
 
-constexpr int max_inline_depth = 16;
+using detail::max_inline_depth;
 
 } // namespace
 

@@ -19,7 +19,7 @@ void signal(ManualResetEvent& handle) noexcept
 
 // The result whose initiating function is running on this thread, if any.
 // Read by every completion; see result_allocator.cpp for the TLS model.
-[[gnu::tls_model("initial-exec")]] thread_local const apm_result_base* initiating_result = nullptr;
+[[gnu::tls_model("initial-exec")]] constinit thread_local const apm_result_base* initiating_result = nullptr;
 
 } // namespace
 

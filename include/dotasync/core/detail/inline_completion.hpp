@@ -36,6 +36,12 @@ namespace dotasync::detail {
 template <class Handler>
 struct completes_inline : std::false_type {};
 
+// How many callbacks completed inline may be on one thread's stack at once;
+// the next completion is posted instead. The APM result cache
+// (lib/core/detail/result_allocator.cpp) keeps as many blocks, so that a
+// chain of reads that complete inline reuses its results' memory.
+inline constexpr int max_inline_depth = 16;
+
 template <class Handler>
 inline constexpr bool completes_inline_v = completes_inline<std::decay_t<Handler>>::value;
 
