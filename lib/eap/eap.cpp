@@ -239,7 +239,13 @@ bool eap_entry::request_cancel()
     boost::asio::any_io_executor executor;
     {
         std::lock_guard lock(cancel_mutex());
-        const auto previous = state_.fetch_or(cancel_requested, std::memory_order_acq_rel);
+        // Never set once the operation has finished: the completion's
+        // Cancelled reads it later, and must say what finish() saw.
+        auto previous = state_.load(std::memory_order_acquire);
+        while ((previous & finished) == 0 &&
+               !state_.compare_exchange_weak(previous, previous | cancel_requested, std::memory_order_acq_rel,
+                                             std::memory_order_acquire)) {
+        }
         if ((previous & finished) != 0)
             return false;
         if ((previous & cancel_requested) != 0)
@@ -261,6 +267,12 @@ void eap_entry::emit_cancellation()
     std::lock_guard lock(cancel_mutex());
     if ((state_.load(std::memory_order_acquire) & finished) == 0)
         signal_.emit(boost::asio::cancellation_type::terminal);
+}
+
+AsyncCompletedEventArgs eap_entry::take_completed_args()
+{
+    const bool canceled = (state_.load(std::memory_order_acquire) & cancel_requested) != 0;
+    return AsyncCompletedEventArgs(std::move(error_), canceled, std::move(user_state_));
 }
 
 bool eap_entry::owner_alive() const noexcept

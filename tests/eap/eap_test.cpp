@@ -23,6 +23,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -456,6 +457,55 @@ BOOST_AUTO_TEST_CASE(CancelAsync_for_a_state_not_in_flight_returns_false)
     BOOST_TEST(!doubler.CancelAsync(1)); // already completed
 }
 
+BOOST_AUTO_TEST_CASE(CancelAsync_after_the_operation_finished_leaves_its_completion_not_Cancelled)
+{
+    // The operation finishes on its own io_context; its completion waits on
+    // the strand context's io_context, which has not run yet, when
+    // CancelAsync comes. As in .NET, a cancellation that comes too late
+    // changes nothing: the completion reports success.
+    asio::io_context operation_io;
+    asio::io_context context_io;
+    auto context = std::make_shared<StrandSynchronizationContext>(context_io.get_executor());
+    eap_operations operations;
+    std::optional<AsyncCompletedEventArgs> seen;
+    SynchronizationContext::SetSynchronizationContext(context);
+    asio::post(operation_io, eap(operations, 1, [&](AsyncCompletedEventArgs done) { seen = done; }));
+    SynchronizationContext::SetSynchronizationContext(nullptr);
+    BOOST_TEST(operation_io.poll() == 1u);
+    BOOST_TEST(!operations.cancel(1));
+    context_io.poll();
+    BOOST_REQUIRE(seen);
+    BOOST_TEST(!seen->Cancelled());
+    BOOST_TEST(!seen->Error());
+    BOOST_TEST(std::any_cast<int>(seen->UserState()) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(A_completion_reports_Cancelled_exactly_when_CancelAsync_returned_true)
+{
+    // Each operation finishes on another thread while CancelAsync races it.
+    // A request that comes too late returns false, and the completion must
+    // then report success, not a cancellation that never took effect.
+    constexpr int count = 20000;
+    running_context operation_runner(1);
+    asio::io_context context_io;
+    auto context = std::make_shared<StrandSynchronizationContext>(context_io.get_executor());
+    eap_operations operations;
+    std::vector<int> cancelled(count, -1);
+    std::vector<int> accepted(count, -1);
+    SynchronizationContext::SetSynchronizationContext(context);
+    for (int i = 0; i < count; ++i) {
+        asio::post(operation_runner.io(),
+                   eap(operations, i, [&cancelled, i](AsyncCompletedEventArgs done) { cancelled[i] = done.Cancelled(); }));
+        accepted[i] = operations.cancel(i);
+    }
+    SynchronizationContext::SetSynchronizationContext(nullptr);
+    // The context counts its operations as work on context_io, so it runs
+    // out of work once every completion has run.
+    context_io.run_for(generous);
+    BOOST_TEST(std::count(cancelled.begin(), cancelled.end(), -1) == 0);
+    BOOST_TEST(cancelled == accepted);
+}
+
 BOOST_AUTO_TEST_CASE(Cancelling_twice_completes_once)
 {
     Doubler doubler;
@@ -672,6 +722,35 @@ BOOST_AUTO_TEST_CASE(An_operation_that_completes_after_its_message_loop_ended_is
     BOOST_TEST(log.text().find("loop has ended") != std::string::npos);
     BOOST_TEST(operations.size() == 0u);
     BOOST_TEST(loop.expired());
+}
+
+BOOST_AUTO_TEST_CASE(A_completion_queued_on_a_strand_context_whose_io_context_is_destroyed_ends_the_operation_once)
+{
+    // The operation ends on the context when its completion is queued; the
+    // completion, destroyed unrun with its io_context, must not end it again
+    // (which OperationCompleted would refuse) and must release the context.
+    log_capture log;
+    asio::io_context operation_io;
+    eap_operations operations;
+    bool called = false;
+    std::weak_ptr<StrandSynchronizationContext> released;
+    {
+        asio::io_context context_io;
+        auto context = std::make_shared<StrandSynchronizationContext>(context_io.get_executor());
+        released = context;
+        SynchronizationContext::SetSynchronizationContext(context);
+        asio::post(operation_io, eap(operations, 1, [&called](AsyncCompletedEventArgs) { called = true; }));
+        SynchronizationContext::SetSynchronizationContext(nullptr);
+        BOOST_TEST(context->outstanding_operations() == 1u);
+        BOOST_TEST(operation_io.poll() == 1u);
+        BOOST_TEST(context->outstanding_operations() == 0u);
+        // The queued completion holds the context's last reference, so that
+        // the context and its strand go with the io_context they run on.
+    }
+    BOOST_TEST(!called);
+    BOOST_TEST(released.expired());
+    BOOST_TEST(operations.size() == 0u);
+    BOOST_TEST(log.text().empty(), log.text());
 }
 
 BOOST_AUTO_TEST_CASE(Destroying_the_operations_table_cancels_in_flight_operations_and_drops_their_callbacks)

@@ -81,6 +81,9 @@ struct loop_gate {
 // typeid(MessageLoopSynchronizationContext), which this header cannot name.
 DOTASYNC_API const std::type_info& message_loop_context_type() noexcept;
 
+template <class MakeFunction>
+bool try_post_operation_completed_with(SynchronizationContext* context, MakeFunction&& make);
+
 template <class Function>
 bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function);
 
@@ -139,9 +142,8 @@ public:
     }
 
 private:
-    template <class Function>
-    friend bool detail::try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context,
-                                                     Function& function);
+    template <class MakeFunction>
+    friend bool detail::try_post_operation_completed_with(SynchronizationContext* context, MakeFunction&& make);
 
     using io_executor_type = boost::asio::io_context::executor_type;
     using io_post_strand_type = std::decay_t<decltype(boost::asio::require(
@@ -184,20 +186,23 @@ namespace detail {
 
 // AsyncOperation's PostOperationCompleted in one step, for a context that is
 // exactly a StrandSynchronizationContext over an io_context: ends one of its
-// operations and queues function on its strand, handing the caller's
-// reference to the context over to the queued function, so that the caller
-// holds nothing of the context afterwards and needs no hand-off with the
-// callback. The operation's unit of work on the io_context is given back
-// only once the function is queued, so the io_context can neither run out
-// of work in between nor be destroyed while this thread is still queueing.
-// A MessageLoopSynchronizationContext takes the same path while its loop
-// runs, under its gate, as its Post does. Returns false, and changes nothing,
-// for any other context (another derived class may override Post), and for a
-// loop that has ended, whose Post then drops the completion with a warning.
-template <class Function>
-bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function)
+// operations and queues the function make() returns on its strand. The
+// operation's unit of work on the io_context is given back only once the
+// function is queued, so the io_context can neither run out of work in
+// between nor be destroyed while this thread is still queueing. A
+// MessageLoopSynchronizationContext takes the same path while its loop runs,
+// under its gate, as its Post does. Returns false, and calls nothing, for any
+// other context (another derived class may override Post), and for a loop
+// that has ended, whose Post then drops the completion with a warning.
+//
+// The queued function must keep the context alive until it has run or been
+// destroyed, and set Current() while it runs: once it is queued, the calling
+// thread may hold nothing of the context, since the function may already
+// have run elsewhere and released it.
+template <class MakeFunction>
+bool try_post_operation_completed_with(SynchronizationContext* context, MakeFunction&& make)
 {
-    if (!context)
+    if (context == nullptr)
         return false;
     const std::type_info& type = typeid(*context);
     if (type != typeid(StrandSynchronizationContext) && type != message_loop_context_type())
@@ -218,8 +223,18 @@ bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& conte
     // touches the strand only until the function is queued, and the queued
     // function keeps the context, and with it the strand, alive.
     auto& strand = *self.io_post_strand_;
-    strand.execute(context_function<Function>(std::move(context), std::move(function)));
+    strand.execute(make());
     return true;
+}
+
+// The same for a function that is to run with the caller's reference to the
+// context, which it takes over, so that the caller holds nothing of the
+// context afterwards and needs no hand-off with the callback.
+template <class Function>
+bool try_post_operation_completed(std::shared_ptr<SynchronizationContext>& context, Function& function)
+{
+    return try_post_operation_completed_with(
+        context.get(), [&] { return context_function<Function>(std::move(context), std::move(function)); });
 }
 
 } // namespace detail

@@ -8,6 +8,7 @@
 #define DOTASYNC_EAP_DETAIL_EAP_TABLE_HPP
 
 #include <dotasync/core/export.hpp>
+#include <dotasync/eap/async_completed_event_args.hpp>
 #include <dotasync/eap/async_operation.hpp>
 #include <dotasync/threading/strand_synchronization_context.hpp>
 #include <dotasync/threading/synchronization_context.hpp>
@@ -22,6 +23,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string_view>
@@ -92,9 +94,9 @@ class eap_table;
 class eap_entry;
 using eap_entry_ptr = boost::intrusive_ptr<eap_entry>;
 
-// Where an operation's cancellation is emitted, in as little room as the
-// common case allows: an io_context's executor as a pointer to the
-// io_context, any other executor as an any_io_executor of its own.
+// Where an operation's cancellation is emitted, in one word: an io_context's
+// executor as a pointer to the io_context, any other executor as a pointer
+// to an any_io_executor of its own, told apart by the lowest bit.
 class cancel_executor_ref {
 public:
     cancel_executor_ref() noexcept = default;
@@ -103,28 +105,52 @@ public:
     explicit cancel_executor_ref(const Executor& executor)
     {
         if constexpr (std::is_same_v<Executor, boost::asio::io_context::executor_type>) {
-            io_ = &executor.context();
+            bits_ = reinterpret_cast<std::uintptr_t>(&executor.context());
         } else {
             boost::asio::any_io_executor any(executor);
             if (const auto* io = any.target<boost::asio::io_context::executor_type>())
-                io_ = &io->context();
+                bits_ = reinterpret_cast<std::uintptr_t>(&io->context());
             else if (any)
-                other_ = std::make_unique<boost::asio::any_io_executor>(std::move(any));
+                bits_ = reinterpret_cast<std::uintptr_t>(new boost::asio::any_io_executor(std::move(any))) | owned;
         }
     }
 
-    explicit operator bool() const noexcept { return io_ != nullptr || other_ != nullptr; }
+    cancel_executor_ref(cancel_executor_ref&& other) noexcept : bits_(std::exchange(other.bits_, 0)) {}
+
+    cancel_executor_ref& operator=(cancel_executor_ref&& other) noexcept
+    {
+        cancel_executor_ref(std::move(other)).swap(*this);
+        return *this;
+    }
+
+    ~cancel_executor_ref()
+    {
+        if ((bits_ & owned) != 0)
+            delete other();
+    }
+
+    void swap(cancel_executor_ref& other) noexcept { std::swap(bits_, other.bits_); }
+
+    explicit operator bool() const noexcept { return bits_ != 0; }
 
     boost::asio::any_io_executor get() const
     {
-        if (io_ != nullptr)
-            return io_->get_executor();
-        return other_ ? *other_ : boost::asio::any_io_executor();
+        if (bits_ == 0)
+            return {};
+        if ((bits_ & owned) != 0)
+            return *other();
+        return reinterpret_cast<boost::asio::io_context*>(bits_)->get_executor();
     }
 
 private:
-    boost::asio::io_context* io_ = nullptr;
-    std::unique_ptr<boost::asio::any_io_executor> other_;
+    static constexpr std::uintptr_t owned = 1;
+
+    boost::asio::any_io_executor* other() const noexcept
+    {
+        return reinterpret_cast<boost::asio::any_io_executor*>(bits_ & ~owned);
+    }
+
+    std::uintptr_t bits_ = 0;
 };
 
 // One EAP operation from start to completion. It does what an
@@ -155,13 +181,21 @@ public:
     // untracked operation, which nobody can cancel.
     boost::asio::cancellation_slot slot() noexcept;
 
-    // The userState, handed over to the completion's event arguments.
-    std::any take_user_state() noexcept { return std::move(user_state_); }
+    // Ends the operation by queueing delivery on the captured context (as
+    // PostOperationCompleted does), with error as the completion's Error.
+    // Called once, by the operation's handler, after finish(). delivery is
+    // an eap_delivery, which holds this entry.
+    template <class Delivery>
+    void post_completed(Delivery& delivery, std::exception_ptr error);
 
-    // Ends the operation by queueing function on the captured context (as
-    // PostOperationCompleted does). Called once, by the operation's handler.
-    template <class Function>
-    void post_completed(Function& function);
+    // The completion's event arguments: the error given to post_completed,
+    // whether cancellation was requested before the operation finished, and
+    // the userState, which they take over. Called once, by the delivery.
+    AsyncCompletedEventArgs take_completed_args();
+
+    // The captured context, without ending the operation on it: the
+    // completion queued on a strand context has already ended it.
+    std::shared_ptr<SynchronizationContext> release_context() noexcept { return std::move(context_); }
 
     // Ends the operation without a completion callback.
     void end() noexcept;
@@ -196,9 +230,14 @@ private:
     // initiation did not tell; the signal is then emitted on the calling
     // thread.
     cancel_executor_ref cancel_executor_;
-    // The captured context, held until the operation ends.
+    // The captured context, held until the operation ends, or until its
+    // completion, queued on a strand context, runs.
     std::shared_ptr<SynchronizationContext> context_;
     std::any user_state_;
+    // The completion's Error, kept here rather than in the queued completion,
+    // so that the completion takes as little room as the operation's own
+    // handler did, and Asio reuses that handler's memory for it.
+    std::exception_ptr error_;
     // Taken by the cancellation paths only: by request_cancel and by the
     // emission, and by finish() once cancellation was requested, so that the
     // operation cannot finish halfway through an emission. Recursive because
@@ -246,13 +285,48 @@ private:
     std::atomic<bool> alive_{true};
 };
 
-template <class Function>
-void eap_entry::post_completed(Function& function)
+// What a strand context queues for an EAP completion: the delivery alone.
+// The entry the delivery holds keeps the context alive, and Current() is
+// set from it when the delivery runs; carrying the context beside the
+// delivery, as Post's functions do, would make the queued function larger
+// than the operation's handler, whose memory Asio's recycling cache then
+// could not give to it.
+template <class Delivery>
+class queued_delivery {
+public:
+    explicit queued_delivery(Delivery&& delivery) noexcept : delivery_(std::move(delivery)) {}
+    queued_delivery(queued_delivery&&) noexcept = default;
+    queued_delivery& operator=(queued_delivery&&) = delete;
+
+    ~queued_delivery()
+    {
+        // Destroyed without having run (its io_context went away): the
+        // operation has ended on the context already and must not end again
+        // when the entry is destroyed.
+        if (delivery_.entry)
+            static_cast<void>(delivery_.entry->release_context());
+    }
+
+    void operator()()
+    {
+        auto context = delivery_.entry->release_context();
+        current_context_scope scope(context);
+        delivery_();
+    }
+
+private:
+    Delivery delivery_;
+};
+
+template <class Delivery>
+void eap_entry::post_completed(Delivery& delivery, std::exception_ptr error)
 {
-    if (try_post_operation_completed(context_, function))
+    error_ = std::move(error);
+    if (try_post_operation_completed_with(context_.get(),
+                                          [&] { return queued_delivery<Delivery>(std::move(delivery)); }))
         return;
     // Any other context takes a copyable SendOrPostCallback.
-    auto shared = std::make_shared<Function>(std::move(function));
+    auto shared = std::make_shared<Delivery>(std::move(delivery));
     post_operation_completed(context_, [shared](const std::any&) { (*shared)(); }, {});
 }
 

@@ -28,20 +28,20 @@
 namespace dotasync {
 namespace detail {
 
-// What the completion carries to the context: the callback and the
-// arguments it will be called with.
+// What the completion carries to the context: the callback, the values it
+// will be called with after the event arguments, and the operation's entry,
+// which holds the rest (eap_entry::take_completed_args).
 template <class Callback, class Values>
 struct eap_delivery {
     Callback callback;
-    AsyncCompletedEventArgs done;
-    Values values;
+    [[no_unique_address]] Values values;
     eap_entry_ptr entry;
 
     void operator()()
     {
         if (!entry->owner_alive())
             return;
-        std::apply([this](auto&... vs) { callback(std::move(done), std::move(vs)...); }, values);
+        std::apply([this](auto&... vs) { callback(entry->take_completed_args(), std::move(vs)...); }, values);
     }
 };
 
@@ -92,23 +92,21 @@ private:
         // an Error; any other failure is the Error.
         if (!(cancel_requested && is_cancellation(channel)))
             error = failure_of(channel);
-        post(std::move(entry), std::move(error), cancel_requested, values_type(std::forward<Rest>(rest)...));
+        post(std::move(entry), std::move(error), values_type(std::forward<Rest>(rest)...));
     }
 
     template <class... Vs>
         requires(!completion::has_failure_channel)
-    void deliver(eap_entry_ptr entry, bool cancel_requested, Vs&&... vs)
+    void deliver(eap_entry_ptr entry, bool, Vs&&... vs)
     {
-        post(std::move(entry), nullptr, cancel_requested, values_type(std::forward<Vs>(vs)...));
+        post(std::move(entry), nullptr, values_type(std::forward<Vs>(vs)...));
     }
 
-    void post(eap_entry_ptr entry, std::exception_ptr error, bool canceled, values_type values)
+    void post(eap_entry_ptr entry, std::exception_ptr error, values_type values)
     {
         auto& target = *entry;
-        eap_delivery<Callback, values_type> delivery{
-            std::move(callback_), AsyncCompletedEventArgs(std::move(error), canceled, target.take_user_state()),
-            std::move(values), std::move(entry)};
-        target.post_completed(delivery);
+        eap_delivery<Callback, values_type> delivery{std::move(callback_), std::move(values), std::move(entry)};
+        target.post_completed(delivery, std::move(error));
     }
 
     // The handler is destroyed without having been invoked: either the
