@@ -1,5 +1,6 @@
 #include <dotasync/eap/eap.hpp>
 
+#include <dotasync/core/detail/result_allocator.hpp>
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/logging.hpp>
 #include <dotasync/core/state_cast.hpp>
@@ -158,6 +159,16 @@ eap_entry::~eap_entry()
 {
     end();
     delete cancel_mutex_.load(std::memory_order_acquire);
+}
+
+void* eap_entry::operator new(std::size_t size)
+{
+    return allocate_result_memory(size);
+}
+
+void eap_entry::operator delete(void* memory, std::size_t size) noexcept
+{
+    deallocate_result_memory(memory, size);
 }
 
 std::recursive_mutex& eap_entry::cancel_mutex()

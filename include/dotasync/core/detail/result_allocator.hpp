@@ -15,7 +15,8 @@ namespace dotasync::detail {
 // Memory for results comes from a small per-thread cache of freed blocks, as
 // Asio recycles the memory of its handlers: an operation that is begun and
 // ended over and over on one thread then reuses one block instead of calling
-// the global allocator twice per operation. Defined in
+// the global allocator twice per operation. EAP operations' entries
+// (eap_entry) take their memory here too. Defined in
 // lib/core/detail/result_allocator.cpp; a block may be freed on any thread.
 DOTASYNC_API void* allocate_result_memory(std::size_t size);
 DOTASYNC_API void deallocate_result_memory(void* memory, std::size_t size) noexcept;

@@ -160,7 +160,7 @@ private:
 // a StrandSynchronizationContext none.
 // Counted intrusively: an operation in flight is one allocation, without a
 // shared_ptr control block beside it.
-class DOTASYNC_API eap_entry : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
+class DOTASYNC_API eap_entry final : public boost::intrusive_ref_counter<eap_entry, boost::thread_safe_counter> {
 public:
     eap_entry(std::shared_ptr<eap_table> table, user_state_key key, cancel_executor_ref cancel_executor);
     // Ends the operation if nothing else has.
@@ -168,6 +168,13 @@ public:
 
     eap_entry(const eap_entry&) = delete;
     eap_entry& operator=(const eap_entry&) = delete;
+
+    // An entry is made by XxxAsync and freed when its completion has run,
+    // usually on the caller's thread, which then starts the next operation:
+    // the per-thread cache of APM result memory serves it, where Asio's own
+    // caches cannot (XxxAsync is mostly called outside the io_context's run).
+    static void* operator new(std::size_t size);
+    static void operator delete(void* memory, std::size_t size) noexcept;
 
     // Starts an operation: registers userState in table (null for an
     // untracked operation), then captures the current context (the default
