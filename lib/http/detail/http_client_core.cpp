@@ -515,9 +515,15 @@ http::request<http::string_body> build_request(const HttpMethod& method, const U
     return message;
 }
 
-asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> core,
-                                              std::shared_ptr<exchange_control> control, http_request_data request,
-                                              http_send_options options)
+// The response travels from the coroutine to the caller's handler through
+// several of co_spawn's layers, each of which moves it; a response (its
+// headers, its address) costs hundreds of instructions to move, a pointer
+// nothing.
+using response_ptr = std::unique_ptr<HttpResponseMessage>;
+
+asio::awaitable<response_ptr> exchange(std::shared_ptr<http_client_core> core,
+                                       std::shared_ptr<exchange_control> control, http_request_data request,
+                                       http_send_options options)
 {
     finish_guard guard{control};
     control->check();
@@ -597,9 +603,9 @@ asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> 
             }
         }
 
-        HttpResponseMessage response(static_cast<HttpStatusCode>(status));
-        response.ReasonPhrase(std::string(head.reason()));
-        response.RequestUri(uri);
+        auto response = std::make_unique<HttpResponseMessage>(static_cast<HttpStatusCode>(status));
+        response->ReasonPhrase(std::string(head.reason()));
+        response->RequestUri(uri);
         auto content_core = std::make_shared<http_content_core>();
         auto content = http_content_access::make(content_core);
         for (const auto& field : head) {
@@ -608,9 +614,9 @@ asio::awaitable<HttpResponseMessage> exchange(std::shared_ptr<http_client_core> 
             if (is_http_content_header(name))
                 content->Headers().TryAddWithoutValidation(name, value);
             else
-                response.Headers().TryAddWithoutValidation(name, value);
+                response->Headers().TryAddWithoutValidation(name, value);
         }
-        response.Content(content);
+        response->Content(content);
         auto reader = std::make_shared<body_reader>(core, std::move(connection), std::move(parser), options.max_buffer,
                                                     std::move(options.progress));
         if (options.completion == HttpCompletionOption::ResponseContentRead || reader->done())
@@ -678,11 +684,11 @@ void http_start_send(const std::shared_ptr<http_client_core>& core, http_request
     auto executor = asio::get_associated_executor(handler, ThreadPool::Executor());
     asio::co_spawn(control->strand, exchange(core, control, std::move(request), std::move(options)),
                    asio::bind_executor(std::move(executor), [handler = std::move(handler)](
-                                                                std::exception_ptr e, HttpResponseMessage r) mutable {
+                                                                std::exception_ptr e, response_ptr r) mutable {
                        auto own_slot = asio::get_associated_cancellation_slot(handler);
                        if (own_slot.is_connected())
                            own_slot.clear();
-                       std::move(handler)(std::move(e), std::move(r));
+                       std::move(handler)(std::move(e), r ? std::move(*r) : HttpResponseMessage());
                    }));
 }
 
