@@ -388,6 +388,41 @@ BOOST_AUTO_TEST_CASE(A_callback_on_a_finished_task_runs_inline_and_one_on_a_runn
     BOOST_TEST(get_within(later.get_future()) == 42);
 }
 
+BOOST_AUTO_TEST_CASE(Tasks_made_finished_through_use_task_have_their_status_outcome_and_continuations)
+{
+    // FromResult, FromException, FromCanceled and CompletedTask make their
+    // use_task tasks finished from the start; everything a running task that
+    // finished offers holds for them too.
+    const auto value = Task::FromResult(7, use_task);
+    BOOST_TEST(value.IsCompletedSuccessfully());
+    BOOST_TEST(value.Result() == 7);
+    BOOST_TEST(!value.Exception());
+
+    const auto faulted = Task::FromException<int>(std::make_exception_ptr(std::out_of_range("bad")), use_task);
+    BOOST_TEST(faulted.IsFaulted());
+    BOOST_CHECK_THROW(faulted.Wait(), AggregateException);
+
+    CancellationTokenSource cts;
+    cts.Cancel();
+    const auto canceled = Task::FromCanceled<int>(cts.Token(), use_task);
+    BOOST_TEST(canceled.IsCanceled());
+    BOOST_CHECK_THROW(canceled.Wait(), AggregateException);
+
+    const auto done = Task::CompletedTask(use_task);
+    BOOST_TEST(done.IsCompletedSuccessfully());
+    done.Wait();
+
+    int seen = 0;
+    value.async_wait([&](std::exception_ptr e, int v) { seen = e ? -1 : v; });
+    BOOST_TEST(seen == 7);
+    auto next = value.ContinueWith([](const TaskOf<int>& antecedent) { return antecedent.Result() * 2; });
+    BOOST_TEST(next.Wait(60'000));
+    BOOST_TEST(next.Result() == 14);
+    auto after_fault = faulted.ContinueWith([](const TaskOf<int>& antecedent) { return antecedent.IsFaulted(); });
+    BOOST_TEST(after_fault.Wait(60'000));
+    BOOST_TEST(after_fault.Result());
+}
+
 BOOST_AUTO_TEST_CASE(Task_WhenAll_accepts_a_vector_of_tasks)
 {
     std::vector<TaskOf<int>> tasks;

@@ -103,6 +103,8 @@
 #include <dotasync/tap/detail/when_any_group.hpp>
 #include <dotasync/tap/detail/when_any_task.hpp>
 #include <dotasync/tap/detail/task_run.hpp>
+#include <dotasync/tap/task_of.hpp>
+#include <dotasync/tap/use_task.hpp>
 #include <dotasync/threading/thread_pool.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -183,13 +185,17 @@ struct from_result_initiation {
 };
 
 // An operation that is finished from the start: with use_awaitable, a
-// coroutine that returns at once (tap/detail/ready_awaitable.hpp); with any
-// other token, an initiation that completes the handler as complete_now does.
+// coroutine that returns at once (tap/detail/ready_awaitable.hpp); with
+// use_task, a task made finished; with any other token, an initiation that
+// completes the handler as complete_now does.
 template <class CompletionToken, class Signature, class... Values>
 auto finished_operation(std::remove_reference_t<CompletionToken>& token, Values&&... values)
 {
     if constexpr (is_use_awaitable_v<CompletionToken>)
         return ready_awaitable<use_awaitable_executor_t<CompletionToken>>(std::forward<Values>(values)...);
+    else if constexpr (std::is_same_v<std::decay_t<CompletionToken>, use_task_t>)
+        return task_access::make(make_finished_task_state<typename signature_traits<Signature>::result_type>(
+            std::forward<Values>(values)...));
     else
         return boost::asio::async_initiate<CompletionToken, Signature>(from_result_initiation(), token,
                                                                         std::forward<Values>(values)...);

@@ -186,11 +186,31 @@ void task_state_base::throw_if_not_successful() const
     throw AggregateException({error});
 }
 
+namespace {
+
+TaskStatus outcome_of(const std::exception_ptr& failure) noexcept
+{
+    if (!failure)
+        return TaskStatus::RanToCompletion;
+    return is_cancellation(failure) ? TaskStatus::Canceled : TaskStatus::Faulted;
+}
+
+} // namespace
+
+void task_state_base::finish_unpublished(std::exception_ptr failure) noexcept
+{
+    const TaskStatus outcome = outcome_of(failure);
+    failure_ = std::move(failure);
+    // Whoever receives the task from this thread is synchronised with it by
+    // the hand-over; release costs nothing more where it is a plain store.
+    status_.store(static_cast<int>(outcome), std::memory_order_release);
+    // Continuations added from now on run at once, as on any finished state.
+    continuations_.store(completed_marker(), std::memory_order_release);
+}
+
 void task_state_base::finish(std::exception_ptr failure) noexcept
 {
-    TaskStatus outcome = TaskStatus::RanToCompletion;
-    if (failure)
-        outcome = is_cancellation(failure) ? TaskStatus::Canceled : TaskStatus::Faulted;
+    const TaskStatus outcome = outcome_of(failure);
     failure_ = std::move(failure);
     status_.store(static_cast<int>(outcome), std::memory_order_seq_cst);
     status_.notify_all();

@@ -101,6 +101,12 @@ protected:
     // runs the continuations. Called once.
     void finish(std::exception_ptr failure) noexcept;
 
+    // finish() for a state no other thread can see yet, made finished (the
+    // task of FromResult or FromException through use_task): nobody waits on
+    // it and it has no continuations, so the outcome is only stored, without
+    // the fences and the wake-up that finish() needs.
+    void finish_unpublished(std::exception_ptr failure) noexcept;
+
     static constexpr int finished = static_cast<int>(TaskStatus::RanToCompletion);
 
 private:
@@ -138,6 +144,21 @@ public:
         finish(nullptr);
     }
 
+    // set_value for a state nobody else holds yet (finish_unpublished).
+    template <class... Values>
+    void set_value_unpublished(Values&&... values) noexcept
+    {
+        try {
+            ::new (static_cast<void*>(&value_)) T(std::forward<Values>(values)...);
+        } catch (...) {
+            finish_unpublished(std::current_exception());
+            return;
+        }
+        finish_unpublished(nullptr);
+    }
+
+    void set_failure_unpublished(std::exception_ptr failure) noexcept { finish_unpublished(std::move(failure)); }
+
     void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
 
     // The value of a task that ran to completion.
@@ -157,6 +178,8 @@ public:
 
     void set_value() noexcept { finish(nullptr); }
     void set_failure(std::exception_ptr failure) noexcept { finish(std::move(failure)); }
+    void set_value_unpublished() noexcept { finish_unpublished(nullptr); }
+    void set_failure_unpublished(std::exception_ptr failure) noexcept { finish_unpublished(std::move(failure)); }
 };
 
 // A new state (and its reference counts, in the same block) from the
@@ -170,6 +193,21 @@ std::shared_ptr<task_state<T>> make_task_state(AsyncState&&... state)
     static_assert(sizeof...(AsyncState) <= 1, "a state has one AsyncState");
     return std::allocate_shared<task_state<T>>(boost::asio::recycling_allocator<task_state<T>>(),
                                                std::forward<AsyncState>(state)...);
+}
+
+// A state finished from the start with failure or, when failure is null,
+// with the value made of values (none for a void state; with a failure, the
+// values are not used).
+template <class T, class... Values>
+std::shared_ptr<task_state<T>> make_finished_task_state(std::exception_ptr failure, Values&&... values)
+{
+    auto state = make_task_state<T>();
+    if (failure) {
+        state->set_failure_unpublished(std::move(failure));
+    } else {
+        state->set_value_unpublished(std::forward<Values>(values)...);
+    }
+    return state;
 }
 
 } // namespace detail
