@@ -20,8 +20,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <memory>
+#include <string>
 #include <thread>
 
 using namespace dotasync;
@@ -63,9 +67,94 @@ int closed_port()
     return a.local_endpoint().port();
 }
 
+// The Message of e's InnerException, empty when it has none.
+std::string inner_message(const Exception& e)
+{
+    try {
+        if (e.InnerException())
+            std::rethrow_exception(e.InnerException());
+    } catch (const Exception& inner) {
+        return inner.Message();
+    } catch (...) {
+    }
+    return {};
+}
+
+// A server on a thread of its own that answers each connection's first
+// request with the same bytes, written at once, then closes the connection.
+class canned_server {
+public:
+    explicit canned_server(std::string response)
+        : acceptor_(io_, {asio::ip::address_v4::loopback(), 0}), response_(std::move(response))
+    {
+        accept();
+        thread_ = std::thread([this] { io_.run(); });
+    }
+
+    ~canned_server()
+    {
+        asio::post(io_, [this] { acceptor_.close(); });
+        thread_.join();
+    }
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/"; }
+
+private:
+    void accept()
+    {
+        acceptor_.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+            if (ec)
+                return;
+            auto peer = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+            auto request = std::make_shared<std::string>();
+            asio::async_read_until(*peer, asio::dynamic_buffer(*request), "\r\n\r\n",
+                                   [this, peer, request](boost::system::error_code rec, std::size_t) {
+                                       if (rec)
+                                           return;
+                                       asio::async_write(*peer, asio::buffer(response_),
+                                                         [peer](boost::system::error_code, std::size_t) {
+                                                             boost::system::error_code ignored;
+                                                             peer->shutdown(asio::ip::tcp::socket::shutdown_both,
+                                                                            ignored);
+                                                         });
+                                   });
+            accept();
+        });
+    }
+
+    asio::io_context io_;
+    asio::ip::tcp::acceptor acceptor_;
+    const std::string response_;
+    std::thread thread_;
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(http_client)
+
+BOOST_AUTO_TEST_CASE(a_body_that_arrives_with_its_header_broken_or_cut_short_fails_the_request)
+{
+    // The whole response comes in one segment, so the body is parsed from
+    // the bytes read with the header.
+    HttpClient client;
+    {
+        canned_server server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+        auto e = failure_of<HttpRequestException>(client.GetStringAsync(server.url(), asio::use_future));
+        BOOST_TEST(e.Message() == "An error occurred while sending the request.");
+        BOOST_REQUIRE(inner_is<IOException>(e));
+        BOOST_TEST(inner_message(e) == "The response ended prematurely.");
+    }
+    {
+        canned_server server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+        auto e = failure_of<HttpRequestException>(client.GetStringAsync(server.url(), asio::use_future));
+        BOOST_TEST(e.Message() == "The server returned an invalid or unrecognized response.");
+        BOOST_TEST(inner_is<IOException>(e));
+    }
+    {
+        canned_server server("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        BOOST_TEST(get_within(client.GetStringAsync(server.url(), asio::use_future)) == "hello");
+    }
+}
 
 BOOST_AUTO_TEST_CASE(GetStringAsync_gives_the_body_through_every_token)
 {

@@ -382,10 +382,14 @@ public:
                 out.resize(before + room);
                 body.data = out.data() + before;
                 body.size = room;
-                auto [ec, n] = co_await on_stream(*connection_, [this](auto& stream) {
-                    return http::async_read(stream, connection_->buffer, *parser_, use_tuple);
-                });
-                control->check();
+                error_code ec;
+                if (!parse_buffered(ec)) {
+                    auto [rec, n] = co_await on_stream(*connection_, [this](auto& stream) {
+                        return http::async_read(stream, connection_->buffer, *parser_, use_tuple);
+                    });
+                    control->check();
+                    ec = rec;
+                }
                 if (ec == http::error::need_buffer)
                     ec = {};
                 if (ec)
@@ -425,6 +429,27 @@ public:
     }
 
 private:
+    // Parses body bytes that are already in the connection's buffer (all of
+    // a small response arrives with its header) into the body's room, as
+    // Beast's read does before it reads from the socket, but without its
+    // asynchronous read, which completes by posting: a trip through the
+    // scheduler and the strand for bytes that are already here. Returns
+    // false, with nothing to report, when the parser needs more bytes than
+    // the buffer holds; otherwise ec is the outcome, as a read gives it.
+    bool parse_buffered(error_code& ec)
+    {
+        auto& buffer = connection_->buffer;
+        if (buffer.size() == 0)
+            return false;
+        const auto used = parser_->put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec == http::error::need_more || (!ec && used == 0)) {
+            ec = {};
+            return false;
+        }
+        return true;
+    }
+
     HttpRequestException too_large() const
     {
         return HttpRequestException("Cannot write more bytes to the buffer than the configured maximum buffer size: " +
