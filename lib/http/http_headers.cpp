@@ -5,29 +5,51 @@
 #include "detail/http_content_core.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 #include <charconv>
-#include <cstring>
 
 namespace dotasync {
+
+namespace {
+
+// Header names are ASCII: case and character classes are ASCII's, whatever
+// the C library's locale says about other bytes, and a table lookup is what
+// a header received with every response can afford.
+constexpr unsigned char ascii_lower(unsigned char c) noexcept
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+}
+
+constexpr auto token_chars = [] {
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[c] = table[c - 'a' + 'A'] = true;
+    for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[c] = true;
+    return table;
+}();
+
+} // namespace
 
 bool detail::same_http_header_name(std::string_view a, std::string_view b) noexcept
 {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return std::tolower(x) == std::tolower(y);
+               return ascii_lower(x) == ascii_lower(y);
            });
 }
 
+bool detail::is_http_token(std::string_view text) noexcept
+{
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](unsigned char c) { return token_chars[c]; });
+}
+
+using detail::is_http_token;
 using detail::same_http_header_name;
 
 namespace {
-
-bool is_token(std::string_view name)
-{
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
-    });
-}
 
 bool has_new_line(std::string_view value)
 {
@@ -51,7 +73,7 @@ bool HttpHeaders::accepts(std::string_view name) const
 
 void HttpHeaders::Add(std::string_view name, std::string_view value)
 {
-    if (!is_token(name))
+    if (!is_http_token(name))
         throw FormatException("The header name format is invalid.");
     if (!accepts(name))
         throw InvalidOperationException("Misused header name, '" + std::string(name) +
@@ -67,7 +89,7 @@ void HttpHeaders::Add(std::string_view name, const std::vector<std::string>& val
 {
     // Every value is checked before any is added, so that a bad one leaves
     // the headers as they were.
-    if (!is_token(name))
+    if (!is_http_token(name))
         throw FormatException("The header name format is invalid.");
     if (std::any_of(values.begin(), values.end(), [](const std::string& v) { return has_new_line(v); }))
         throw FormatException("New-line characters are not allowed in header values.");
@@ -80,7 +102,7 @@ void HttpHeaders::Add(std::string_view name, const std::vector<std::string>& val
 
 bool HttpHeaders::TryAddWithoutValidation(std::string_view name, std::string_view value)
 {
-    if (!is_token(name) || has_new_line(value))
+    if (!is_http_token(name) || has_new_line(value))
         return false;
     entries_.emplace_back(std::string(name), std::string(value));
     return true;

@@ -10,6 +10,8 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+
 using namespace dotasync;
 using namespace dotasync_test;
 namespace asio = boost::asio;
@@ -62,6 +64,25 @@ BOOST_AUTO_TEST_CASE(headers_refuse_bad_names_new_lines_and_misused_names)
     content.ContentLength(std::nullopt);
     BOOST_TEST(!content.ContentLength());
     BOOST_CHECK_THROW(content.ContentLength(-1), ArgumentOutOfRangeException);
+}
+
+BOOST_AUTO_TEST_CASE(header_names_and_methods_are_HTTP_tokens_of_ASCII_characters)
+{
+    HttpRequestHeaders h;
+    BOOST_TEST(h.TryAddWithoutValidation("X!#$%&'*+-.^_`|~Az09", "v"));
+    for (const std::string& bad : {std::string(), std::string("X("), std::string("X:"), std::string("X\""),
+                                  std::string("X/"), std::string("X,"), std::string("X@"), std::string("X\x7f"),
+                                  std::string("X\xe9"), std::string("X\0Y", 3)}) {
+        BOOST_TEST_CONTEXT("name of " << bad.size() << " bytes")
+        {
+            BOOST_TEST(!h.TryAddWithoutValidation(bad, "v"));
+            BOOST_CHECK_THROW(h.Add(bad, "v"), FormatException);
+        }
+    }
+    BOOST_TEST(h.Contains("x!#$%&'*+-.^_`|~aZ09"));
+    BOOST_CHECK_NO_THROW(HttpMethod("M-SEARCH"));
+    BOOST_CHECK_THROW(HttpMethod("G\xc3\x89T"), ArgumentException);
+    BOOST_CHECK_THROW(HttpMethod("GET/"), ArgumentException);
 }
 
 BOOST_AUTO_TEST_CASE(StringContent_is_utf8_text_with_its_length_and_reads_back_in_every_form)

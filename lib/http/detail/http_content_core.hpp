@@ -48,6 +48,10 @@ bool is_http_content_header(std::string_view name) noexcept;
 // Whether two header names are the same, as HTTP compares them (without case).
 bool same_http_header_name(std::string_view a, std::string_view b) noexcept;
 
+// Whether text is an HTTP token (RFC 9110: one or more of the ASCII letters
+// and digits and !#$%&'*+-.^_`|~), as header names and methods must be.
+bool is_http_token(std::string_view text) noexcept;
+
 struct http_content_access {
     static std::shared_ptr<HttpContent> make(std::shared_ptr<http_content_core> core);
     static const std::shared_ptr<http_content_core>& core(const HttpContent& content) { return content.core_; }
