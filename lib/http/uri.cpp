@@ -139,11 +139,11 @@ UriFormatException::UriFormatException(std::string message) : FormatException(st
 
 Uri::Uri(std::string_view uriString) : Uri(uriString, UriKind::Absolute) {}
 
-Uri::Uri(std::string_view uriString, UriKind uriKind)
+Uri::Uri(std::string_view uriString, UriKind uriKind) : parts_(std::make_shared<parts>())
 {
     if (uriKind != UriKind::RelativeOrAbsolute && uriKind != UriKind::Absolute && uriKind != UriKind::Relative)
         throw ArgumentException("The value of the UriKind is not valid.", "uriKind");
-    original_ = std::string(uriString);
+    parts_->original_ = std::string(uriString);
     const auto text = trim(uriString);
     const auto r = split(text);
     const bool looks_absolute = !r.scheme.empty() && r.has_authority;
@@ -165,14 +165,14 @@ Uri::Uri(std::string_view uriString, UriKind uriKind)
 }
 
 Uri::Uri(const Uri& baseUri, const Uri& relativeUri)
-    : Uri(baseUri, relativeUri.absolute_ ? std::string_view(relativeUri.AbsoluteUri())
-                                         : std::string_view(relativeUri.original_))
+    : Uri(baseUri, relativeUri.parts_->absolute_ ? std::string_view(relativeUri.AbsoluteUri())
+                                         : std::string_view(relativeUri.parts_->original_))
 {
 }
 
-Uri::Uri(const Uri& baseUri, std::string_view relativeUri)
+Uri::Uri(const Uri& baseUri, std::string_view relativeUri) : parts_(std::make_shared<parts>())
 {
-    if (!baseUri.absolute_)
+    if (!baseUri.parts_->absolute_)
         throw InvalidOperationException("This operation is not supported for a relative URI.");
     const auto text = trim(relativeUri);
     const auto r = split(text);
@@ -182,7 +182,7 @@ Uri::Uri(const Uri& baseUri, std::string_view relativeUri)
     } else if (!r.scheme.empty()) {
         throw UriFormatException();
     } else {
-        target = baseUri.scheme_ + "://";
+        target = baseUri.parts_->scheme_ + "://";
         std::string path;
         std::string query;
         if (r.has_authority) {
@@ -192,14 +192,14 @@ Uri::Uri(const Uri& baseUri, std::string_view relativeUri)
         } else {
             target += baseUri.Authority();
             if (r.path.empty()) {
-                path = baseUri.path_;
-                query = r.has_query ? prefixed('?', r.query) : baseUri.query_;
+                path = baseUri.parts_->path_;
+                query = r.has_query ? prefixed('?', r.query) : baseUri.parts_->query_;
             } else {
                 if (r.path.front() == '/') {
                     path = remove_dot_segments(r.path);
                 } else {
-                    const auto slash = baseUri.path_.rfind('/');
-                    const auto merged = baseUri.path_.substr(0, slash == std::string::npos ? 0 : slash + 1) +
+                    const auto slash = baseUri.parts_->path_.rfind('/');
+                    const auto merged = baseUri.parts_->path_.substr(0, slash == std::string::npos ? 0 : slash + 1) +
                                         std::string(r.path);
                     path = remove_dot_segments(merged);
                 }
@@ -210,7 +210,7 @@ Uri::Uri(const Uri& baseUri, std::string_view relativeUri)
         if (r.has_fragment)
             target += prefixed('#', r.fragment);
     }
-    original_ = target;
+    parts_->original_ = target;
     parse_absolute(target);
 }
 
@@ -219,10 +219,10 @@ void Uri::parse_absolute(std::string_view text)
     if (has_bad_characters(text))
         throw UriFormatException("Invalid URI: The URI contains a character that is not allowed.");
     const auto r = split(text);
-    scheme_ = lower(r.scheme);
+    parts_->scheme_ = lower(r.scheme);
     auto authority = r.authority;
     if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        user_info_ = std::string(authority.substr(0, at));
+        parts_->user_info_ = std::string(authority.substr(0, at));
         authority.remove_prefix(at + 1);
     }
     std::string_view host;
@@ -246,108 +246,108 @@ void Uri::parse_absolute(std::string_view text)
     }
     if (host.empty())
         throw UriFormatException("Invalid URI: The hostname could not be parsed.");
-    host_ = lower(host);
-    port_ = default_port(scheme_);
+    parts_->host_ = lower(host);
+    parts_->port_ = default_port(parts_->scheme_);
     if (!port.empty()) {
         int value = -1;
         const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc() || end != port.data() + port.size() || value < 0 || value > 65535)
             throw UriFormatException("Invalid URI: Invalid port specified.");
-        port_ = value;
+        parts_->port_ = value;
     }
-    path_ = r.path.empty() ? std::string("/") : remove_dot_segments(r.path);
-    if (path_.empty() || path_.front() != '/')
-        path_.insert(path_.begin(), '/');
-    query_ = r.has_query ? prefixed('?', r.query) : "";
-    fragment_ = r.has_fragment ? prefixed('#', r.fragment) : "";
-    absolute_ = true;
+    parts_->path_ = r.path.empty() ? std::string("/") : remove_dot_segments(r.path);
+    if (parts_->path_.empty() || parts_->path_.front() != '/')
+        parts_->path_.insert(parts_->path_.begin(), '/');
+    parts_->query_ = r.has_query ? prefixed('?', r.query) : "";
+    parts_->fragment_ = r.has_fragment ? prefixed('#', r.fragment) : "";
+    parts_->absolute_ = true;
 }
 
 void Uri::require_absolute() const
 {
-    if (!absolute_)
+    if (!parts_->absolute_)
         throw InvalidOperationException("This operation is not supported for a relative URI.");
 }
 
 std::string Uri::Scheme() const
 {
     require_absolute();
-    return scheme_;
+    return parts_->scheme_;
 }
 
 std::string Uri::Host() const
 {
     require_absolute();
-    return host_;
+    return parts_->host_;
 }
 
 int Uri::Port() const
 {
     require_absolute();
-    return port_;
+    return parts_->port_;
 }
 
 bool Uri::IsDefaultPort() const
 {
     require_absolute();
-    return port_ == default_port(scheme_);
+    return parts_->port_ == default_port(parts_->scheme_);
 }
 
 std::string Uri::AbsolutePath() const
 {
     require_absolute();
-    return path_;
+    return parts_->path_;
 }
 
 std::string Uri::Query() const
 {
     require_absolute();
-    return query_;
+    return parts_->query_;
 }
 
 std::string Uri::Fragment() const
 {
     require_absolute();
-    return fragment_;
+    return parts_->fragment_;
 }
 
 std::string Uri::PathAndQuery() const
 {
     require_absolute();
-    return path_ + query_;
+    return parts_->path_ + parts_->query_;
 }
 
 std::string Uri::Authority() const
 {
     require_absolute();
     if (IsDefaultPort())
-        return host_;
-    return host_ + ":" + std::to_string(port_);
+        return parts_->host_;
+    return parts_->host_ + ":" + std::to_string(parts_->port_);
 }
 
 std::string Uri::AbsoluteUri() const
 {
     require_absolute();
-    std::string s = scheme_ + "://";
-    if (!user_info_.empty())
-        s += user_info_ + "@";
-    return s + Authority() + path_ + query_ + fragment_;
+    std::string s = parts_->scheme_ + "://";
+    if (!parts_->user_info_.empty())
+        s += parts_->user_info_ + "@";
+    return s + Authority() + parts_->path_ + parts_->query_ + parts_->fragment_;
 }
 
 std::string Uri::ToString() const
 {
-    return absolute_ ? AbsoluteUri() : original_;
+    return parts_->absolute_ ? AbsoluteUri() : parts_->original_;
 }
 
 bool operator==(const Uri& a, const Uri& b)
 {
-    if (a.absolute_ != b.absolute_)
+    if (a.parts_->absolute_ != b.parts_->absolute_)
         return false;
-    if (!a.absolute_)
-        return a.original_ == b.original_;
+    if (!a.parts_->absolute_)
+        return a.parts_->original_ == b.parts_->original_;
     // .NET ignores the fragment when it compares URIs.
-    return a.scheme_ == b.scheme_ && a.user_info_ == b.user_info_ && a.host_ == b.host_ && a.port_ == b.port_ &&
-           a.path_ == b.path_ && a.query_ == b.query_;
+    return a.parts_->scheme_ == b.parts_->scheme_ && a.parts_->user_info_ == b.parts_->user_info_ && a.parts_->host_ == b.parts_->host_ && a.parts_->port_ == b.parts_->port_ &&
+           a.parts_->path_ == b.parts_->path_ && a.parts_->query_ == b.parts_->query_;
 }
 
 } // namespace dotasync

@@ -4,6 +4,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <utility>
+
 using namespace dotasync;
 
 BOOST_AUTO_TEST_SUITE(uri)
@@ -87,6 +89,24 @@ BOOST_AUTO_TEST_CASE(uris_compare_without_their_fragment)
     BOOST_TEST((Uri("http://H/a#x") == Uri("http://h:80/a#y")));
     BOOST_TEST(!(Uri("http://h/a") == Uri("http://h/b")));
     BOOST_TEST(!(Uri("http://h/a") == Uri("a", UriKind::Relative)));
+}
+
+BOOST_AUTO_TEST_CASE(a_uri_copied_assigned_or_moved_from_keeps_its_address)
+{
+    Uri original("http://user@example.com:8080/a/b?q=1#f");
+    Uri copy = original;
+    Uri assigned("https://other.example/");
+    assigned = copy;
+    BOOST_TEST((copy == original));
+    BOOST_TEST(assigned.AbsoluteUri() == "http://user@example.com:8080/a/b?q=1#f");
+    Uri moved = std::move(original);
+    BOOST_TEST(moved.Host() == "example.com");
+    // A Uri never changes, so the one moved from still holds its address.
+    BOOST_TEST(original.AbsoluteUri() == moved.AbsoluteUri()); // NOLINT(bugprone-use-after-move)
+    Uri relative("c/d", UriKind::Relative);
+    Uri relative_copy = relative;
+    BOOST_TEST(!relative_copy.IsAbsoluteUri());
+    BOOST_TEST(relative_copy.OriginalString() == "c/d");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,6 +22,7 @@
 #include <dotasync/core/exceptions.hpp>
 #include <dotasync/core/export.hpp>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,8 +41,12 @@ public:
     Uri(std::string_view uriString, UriKind uriKind);
     Uri(const Uri& baseUri, std::string_view relativeUri);
     Uri(const Uri& baseUri, const Uri& relativeUri);
+    // Copies share the parts; moving is copying, so that a Uri moved from
+    // still holds its address.
+    Uri(const Uri&) = default;
+    Uri& operator=(const Uri&) = default;
 
-    bool IsAbsoluteUri() const noexcept { return absolute_; }
+    bool IsAbsoluteUri() const noexcept { return parts_->absolute_; }
     // The members below describe an absolute URI; on a relative one they
     // throw InvalidOperationException, as .NET does, except ToString() and
     // OriginalString().
@@ -55,25 +60,31 @@ public:
     std::string PathAndQuery() const;
     std::string Authority() const;
     std::string AbsoluteUri() const;
-    const std::string& OriginalString() const noexcept { return original_; }
+    const std::string& OriginalString() const noexcept { return parts_->original_; }
     std::string ToString() const;
 
     friend DOTASYNC_API bool operator==(const Uri& a, const Uri& b);
 
 private:
-    Uri() = default;
     void require_absolute() const;
     void parse_absolute(std::string_view text);
 
-    std::string original_;
-    bool absolute_ = false;
-    std::string scheme_;
-    std::string user_info_;
-    std::string host_;
-    int port_ = -1;
-    std::string path_;
-    std::string query_;    // with its "?", or empty
-    std::string fragment_; // with its "#", or empty
+    // What a Uri is, shared by its copies: a Uri never changes once made
+    // (as .NET's is immutable), so a copy or a move is a reference count,
+    // not seven strings, and an address passed down a chain of handlers
+    // costs nothing to pass.
+    struct parts {
+        std::string original_;
+        bool absolute_ = false;
+        std::string scheme_;
+        std::string user_info_;
+        std::string host_;
+        int port_ = -1;
+        std::string path_;
+        std::string query_;    // with its "?", or empty
+        std::string fragment_; // with its "#", or empty
+    };
+    std::shared_ptr<parts> parts_;
 };
 
 } // namespace dotasync
