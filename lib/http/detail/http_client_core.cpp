@@ -12,6 +12,7 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -70,16 +71,25 @@ using response_parser = http::response_parser<http::buffer_body>;
 
 enum class stop_reason : int { none = 0, canceled = 1, timed_out = 2 };
 
+// A request's own strand. Over an io_context's executor it is typed on that
+// executor: such a strand (a shared_ptr and a pointer) fits in an
+// any_io_executor's small buffer, where one over an any_io_executor does
+// not, and each of the dozen copies, requires and prefers of the request's
+// executor that Asio's coroutines make per request took a heap block.
+asio::any_io_executor make_request_strand(const asio::any_io_executor& executor)
+{
+    if (const auto* io = executor.target<asio::io_context::executor_type>())
+        return asio::make_strand(*io);
+    return asio::make_strand(executor);
+}
+
 // What may stop one request, and the one place that stops it. stop() may be
 // called from any thread; abort() and the pointers run and live on the
 // strand, as the request's coroutine does, so a stop either closes the
 // socket under the operation in flight or is seen by the coroutine's next
 // check().
 struct exchange_control : std::enable_shared_from_this<exchange_control> {
-    explicit exchange_control(const asio::any_io_executor& executor)
-        : strand(asio::make_strand(executor))
-    {
-    }
+    explicit exchange_control(const asio::any_io_executor& executor) : strand(make_request_strand(executor)) {}
 
     void stop(stop_reason why)
     {
@@ -144,7 +154,7 @@ struct exchange_control : std::enable_shared_from_this<exchange_control> {
         throw TaskCanceledException("The operation was canceled.");
     }
 
-    asio::strand<asio::any_io_executor> strand;
+    asio::any_io_executor strand;
     std::atomic<int> reason{0};
     // The client whose deadline list holds this request, while it does.
     std::shared_ptr<http_client_core> deadline_owner;
