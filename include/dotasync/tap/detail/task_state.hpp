@@ -135,26 +135,14 @@ public:
     template <class... Values>
     void set_value(Values&&... values) noexcept
     {
-        try {
-            ::new (static_cast<void*>(&value_)) T(std::forward<Values>(values)...);
-        } catch (...) {
-            finish(std::current_exception());
-            return;
-        }
-        finish(nullptr);
+        finish(construct_value(std::forward<Values>(values)...));
     }
 
     // set_value for a state nobody else holds yet (finish_unpublished).
     template <class... Values>
     void set_value_unpublished(Values&&... values) noexcept
     {
-        try {
-            ::new (static_cast<void*>(&value_)) T(std::forward<Values>(values)...);
-        } catch (...) {
-            finish_unpublished(std::current_exception());
-            return;
-        }
-        finish_unpublished(nullptr);
+        finish_unpublished(construct_value(std::forward<Values>(values)...));
     }
 
     void set_failure_unpublished(std::exception_ptr failure) noexcept { finish_unpublished(std::move(failure)); }
@@ -165,6 +153,19 @@ public:
     const T& value() const noexcept { return value_; }
 
 private:
+    // Makes the value; a constructor that throws makes the task faulted with
+    // its exception, which is returned.
+    template <class... Values>
+    std::exception_ptr construct_value(Values&&... values) noexcept
+    {
+        try {
+            ::new (static_cast<void*>(&value_)) T(std::forward<Values>(values)...);
+        } catch (...) {
+            return std::current_exception();
+        }
+        return nullptr;
+    }
+
     union {
         T value_;
     };
