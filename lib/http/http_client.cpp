@@ -69,24 +69,21 @@ detail::http_request_data HttpClient::prepare(const HttpMethod& method, const ur
     if (detail::http_disposed(*core_))
         throw ObjectDisposedException(object_name);
     const Uri& given = requestUri.uri();
-    // The address is resolved before the request data is made: a request's
-    // data has no address of its own to overwrite, so none is parsed for
-    // nothing.
-    auto resolved = [&] {
-        if (given.IsAbsoluteUri())
-            return given;
-        if (base_address_)
-            return Uri(*base_address_, given.OriginalString());
+    detail::http_request_data data;
+    if (given.IsAbsoluteUri())
+        data.uri = given;
+    else if (base_address_)
+        data.uri = Uri(*base_address_, given.OriginalString());
+    else
         throw InvalidOperationException("An invalid request URI was provided. Either the request URI must be an "
                                         "absolute URI or BaseAddress must be set.");
-    }();
-    const auto scheme = resolved.Scheme();
+    const auto scheme = data.uri.Scheme();
     if (scheme != "http" && scheme != "https")
         throw ArgumentException("Only 'http' and 'https' schemes are allowed.", "requestUri");
-    return detail::http_request_data{method, std::move(resolved),
-                                     std::vector<std::pair<std::string, std::string>>(default_headers_.begin(),
-                                                                                      default_headers_.end()),
-                                     std::move(content)};
+    data.method = method;
+    data.content = std::move(content);
+    data.headers.assign(default_headers_.begin(), default_headers_.end());
+    return data;
 }
 
 detail::http_request_data HttpClient::prepare(HttpRequestMessage& request)

@@ -166,7 +166,7 @@ Uri::Uri(std::string_view uriString, UriKind uriKind) : parts_(std::make_shared<
 
 Uri::Uri(const Uri& baseUri, const Uri& relativeUri)
     : Uri(baseUri, relativeUri.parts_->absolute_ ? std::string_view(relativeUri.AbsoluteUri())
-                                         : std::string_view(relativeUri.parts_->original_))
+                                                 : std::string_view(relativeUri.parts_->original_))
 {
 }
 

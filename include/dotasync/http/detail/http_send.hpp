@@ -36,9 +36,18 @@ private:
 
 // A request as it goes on the wire: an absolute address, every header (the
 // client's defaults, then the request's, then the content's) and the body.
+// The address a request's data holds until its own is set: parsed once and
+// shared, as copies of a Uri are, so that making a request's data parses
+// nothing.
+inline const Uri& placeholder_request_uri()
+{
+    static const Uri uri("http://localhost/");
+    return uri;
+}
+
 struct http_request_data {
     HttpMethod method = HttpMethod::Get();
-    Uri uri{"http://localhost/"};
+    Uri uri = placeholder_request_uri();
     std::vector<std::pair<std::string, std::string>> headers;
     std::shared_ptr<HttpContent> content;
 };
