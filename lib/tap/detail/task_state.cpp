@@ -15,17 +15,6 @@ namespace dotasync::detail {
 
 namespace {
 
-// The value of continuations_ once the state has completed: no node is ever
-// added after it.
-task_continuation* completed_marker() noexcept
-{
-    static struct : task_continuation {
-        void run(task_state_base&) noexcept override {}
-        void discard() noexcept override {}
-    } marker;
-    return &marker;
-}
-
 std::atomic<int> last_task_id{0};
 
 // Whether failure is (or derives from) AggregateException.
@@ -77,7 +66,7 @@ private:
 
 task_state_base::task_state_base(std::any state) noexcept : state_(std::move(state)) {}
 
-task_state_base::~task_state_base()
+void task_state_base::clean_up() noexcept
 {
     auto* node = continuations_.load(std::memory_order_acquire);
     if (node != completed_marker()) {
@@ -197,14 +186,11 @@ TaskStatus outcome_of(const std::exception_ptr& failure) noexcept
 
 } // namespace
 
-void task_state_base::finish_unpublished(std::exception_ptr failure) noexcept
+void task_state_base::fail_unpublished(std::exception_ptr failure) noexcept
 {
     const TaskStatus outcome = outcome_of(failure);
     failure_ = std::move(failure);
-    // Whoever receives the task from this thread is synchronised with it by
-    // the hand-over; release costs nothing more where it is a plain store.
     status_.store(static_cast<int>(outcome), std::memory_order_release);
-    // Continuations added from now on run at once, as on any finished state.
     continuations_.store(completed_marker(), std::memory_order_release);
 }
 

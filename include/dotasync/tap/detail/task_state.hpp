@@ -22,6 +22,7 @@
 
 #include <any>
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <new>
@@ -57,7 +58,16 @@ public:
     // Inline, so that a state made per operation (use_task) costs no call.
     task_state_base() noexcept = default;
     explicit task_state_base(std::any state) noexcept;
-    ~task_state_base() override;
+    // Inline: a state that ran to completion with nothing left to discard,
+    // log or free (the state of every use_task operation that succeeded)
+    // is destroyed without a call into the library.
+    ~task_state_base() override
+    {
+        if (continuations_.load(std::memory_order_acquire) != completed_marker() ||
+            status_.load(std::memory_order_relaxed) == static_cast<int>(TaskStatus::Faulted) ||
+            wait_handle_.load(std::memory_order_acquire) != nullptr)
+            clean_up();
+    }
 
     task_state_base(const task_state_base&) = delete;
     task_state_base& operator=(const task_state_base&) = delete;
@@ -104,12 +114,39 @@ protected:
     // finish() for a state no other thread can see yet, made finished (the
     // task of FromResult or FromException through use_task): nobody waits on
     // it and it has no continuations, so the outcome is only stored, without
-    // the fences and the wake-up that finish() needs.
-    void finish_unpublished(std::exception_ptr failure) noexcept;
+    // the fences and the wake-up that finish() needs. Inline for success,
+    // whose outcome needs no look at an exception.
+    void finish_unpublished(std::exception_ptr failure) noexcept
+    {
+        if (failure) {
+            fail_unpublished(std::move(failure));
+            return;
+        }
+        // Whoever receives the task from this thread is synchronised with it
+        // by the hand-over; release costs nothing more where it is a plain
+        // store.
+        status_.store(finished, std::memory_order_release);
+        // Continuations added from now on run at once, as on any finished
+        // state.
+        continuations_.store(completed_marker(), std::memory_order_release);
+    }
 
     static constexpr int finished = static_cast<int>(TaskStatus::RanToCompletion);
 
 private:
+    // The value of continuations_ once the state has completed: no node is
+    // ever added after it, and it is never run or discarded. An address no
+    // node can have (nodes are aligned), so that it needs no object.
+    static task_continuation* completed_marker() noexcept
+    {
+        return reinterpret_cast<task_continuation*>(std::uintptr_t{1});
+    }
+
+    // The destructor's work beyond freeing the members: discarding
+    // continuations, logging an unobserved failure, freeing the wait handle.
+    void clean_up() noexcept;
+    void fail_unpublished(std::exception_ptr failure) noexcept;
+
     std::atomic<int> status_{static_cast<int>(TaskStatus::WaitingForActivation)};
     mutable std::atomic<bool> observed_{false};
     mutable std::atomic<int> id_{0};
