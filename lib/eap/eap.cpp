@@ -15,6 +15,7 @@
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,10 @@ namespace dotasync {
 namespace detail {
 
 namespace {
+
+// The mark of a borrowed unkeyed slot (eap_table::unkeyed_); entries are
+// aligned, so an entry's address never has it.
+constexpr std::uintptr_t borrowed = 1;
 
 const user_state_kind empty_kind{[](const std::any&, const std::any&) noexcept { return true; }, "empty"};
 
@@ -303,13 +308,40 @@ eap_entry* eap_table::find_locked(const user_state_key& key) const noexcept
     return nullptr;
 }
 
+eap_entry_ptr eap_table::borrow_unkeyed() const
+{
+    auto bits = unkeyed_.load(std::memory_order_acquire);
+    for (;;) {
+        if (bits == 0)
+            return {};
+        if ((bits & borrowed) != 0) {
+            // Another CancelAsync is counting its reference: a few
+            // instructions, unless its thread was preempted.
+            std::this_thread::yield();
+            bits = unkeyed_.load(std::memory_order_acquire);
+            continue;
+        }
+        if (unkeyed_.compare_exchange_weak(bits, bits | borrowed, std::memory_order_acquire,
+                                           std::memory_order_acquire))
+            break;
+    }
+    eap_entry_ptr entry(reinterpret_cast<eap_entry*>(bits));
+    unkeyed_.store(bits, std::memory_order_release);
+    return entry;
+}
+
 void eap_table::insert(eap_entry& entry)
 {
-    std::lock_guard lock(mutex_);
-    if (find_locked(entry.key_) != nullptr) {
-        if (entry.key_.is_empty())
+    if (entry.key_.is_empty()) {
+        std::uintptr_t none = 0;
+        if (!unkeyed_.compare_exchange_strong(none, reinterpret_cast<std::uintptr_t>(&entry),
+                                              std::memory_order_acq_rel, std::memory_order_relaxed))
             throw InvalidOperationException("An operation started without a userState is still in progress; "
                                             "pass a unique userState to run several at once.");
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (find_locked(entry.key_) != nullptr) {
         throw ArgumentException("Another operation started with this userState is still in progress; "
                                 "each operation in flight needs its own userState.",
                                 "userState");
@@ -339,6 +371,20 @@ void eap_table::insert(eap_entry& entry)
 
 void eap_table::remove(eap_entry& entry) noexcept
 {
+    if (entry.key_.is_empty()) {
+        const auto mine = reinterpret_cast<std::uintptr_t>(&entry);
+        for (;;) {
+            auto expected = mine;
+            if (unkeyed_.compare_exchange_weak(expected, 0, std::memory_order_acq_rel, std::memory_order_relaxed))
+                return;
+            // Borrowed: a CancelAsync is counting a reference to this entry,
+            // which must stay alive until it has.
+            if (expected == (mine | borrowed))
+                std::this_thread::yield();
+            else if (expected != mine)
+                return; // the slot holds another operation: this one was never in it
+        }
+    }
     std::lock_guard lock(mutex_);
     if (buckets_.empty())
         return;
@@ -355,6 +401,10 @@ void eap_table::remove(eap_entry& entry) noexcept
 bool eap_table::cancel(const std::any& userState)
 {
     const auto key = user_state_key::lookup(userState);
+    if (key.is_empty()) {
+        const auto entry = borrow_unkeyed();
+        return entry && entry->request_cancel();
+    }
     eap_entry_ptr entry;
     {
         std::lock_guard lock(mutex_);
@@ -370,22 +420,27 @@ bool eap_table::cancel(const std::any& userState)
 bool eap_table::contains(const std::any& userState) const
 {
     const auto key = user_state_key::lookup(userState);
+    if (key.is_empty())
+        return unkeyed_.load(std::memory_order_acquire) != 0;
     std::lock_guard lock(mutex_);
     return find_locked(key) != nullptr;
 }
 
 std::size_t eap_table::size() const
 {
+    const std::size_t unkeyed = unkeyed_.load(std::memory_order_acquire) != 0 ? 1 : 0;
     std::lock_guard lock(mutex_);
-    return size_;
+    return size_ + unkeyed;
 }
 
 void eap_table::cancel_all()
 {
     std::vector<eap_entry_ptr> entries;
+    if (auto unkeyed = borrow_unkeyed())
+        entries.push_back(std::move(unkeyed));
     {
         std::lock_guard lock(mutex_);
-        entries.reserve(size_);
+        entries.reserve(entries.size() + size_);
         for (eap_entry* head : buckets_)
             for (eap_entry* e = head; e != nullptr; e = e->next_in_bucket_)
                 entries.emplace_back(e);

@@ -506,6 +506,55 @@ BOOST_AUTO_TEST_CASE(A_completion_reports_Cancelled_exactly_when_CancelAsync_ret
     BOOST_TEST(cancelled == accepted);
 }
 
+BOOST_AUTO_TEST_CASE(An_operation_without_userState_reports_Cancelled_exactly_when_CancelAsync_returned_true)
+{
+    // The operation without a userState is registered apart from the keyed
+    // ones; CancelAsync(null) races its completion on another thread, one
+    // operation at a time, since only one can be in flight.
+    constexpr int count = 5000;
+    running_context operation_runner(1);
+    asio::io_context context_io;
+    auto work = asio::make_work_guard(context_io);
+    auto context = std::make_shared<StrandSynchronizationContext>(context_io.get_executor());
+    eap_operations operations;
+    int accepted_count = 0;
+    for (int i = 0; i < count; ++i) {
+        int cancelled = -1;
+        SynchronizationContext::SetSynchronizationContext(context);
+        asio::post(operation_runner.io(),
+                   eap(operations, {}, [&cancelled](AsyncCompletedEventArgs done) { cancelled = done.Cancelled(); }));
+        SynchronizationContext::SetSynchronizationContext(nullptr);
+        const int accepted = operations.cancel({});
+        BOOST_REQUIRE(context_io.run_one_for(generous) == 1u);
+        BOOST_REQUIRE(cancelled == accepted);
+        accepted_count += accepted;
+        // The completion has run, so the slot is free for the next operation.
+        BOOST_REQUIRE(!operations.contains({}));
+    }
+    BOOST_TEST_MESSAGE(accepted_count << " of " << count << " cancellations came in time");
+}
+
+BOOST_AUTO_TEST_CASE(An_operation_without_userState_is_counted_found_and_canceled_with_the_others)
+{
+    Doubler doubler;
+    collector sink;
+    record_into(doubler, sink);
+    doubler.DoubleAsync(1, 1h, {});
+    doubler.DoubleAsync(2, 1h, 2);
+    BOOST_TEST(doubler.operations().size() == 2u);
+    BOOST_TEST(doubler.operations().contains({}));
+    BOOST_TEST(doubler.operations().contains(nullptr));
+    BOOST_TEST(doubler.operations().contains(2));
+    doubler.operations().cancel_all();
+    auto seen = sink.wait_for(2);
+    BOOST_TEST(seen.size() == 2u);
+    for (const auto& c : seen)
+        BOOST_TEST(c.canceled);
+    BOOST_TEST(doubler.operations().size() == 0u);
+    BOOST_TEST(!doubler.operations().contains({}));
+    BOOST_TEST(!doubler.CancelAsync({}));
+}
+
 BOOST_AUTO_TEST_CASE(Cancelling_twice_completes_once)
 {
     Doubler doubler;

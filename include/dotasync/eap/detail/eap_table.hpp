@@ -281,6 +281,8 @@ private:
     void remove(eap_entry& entry) noexcept;
     eap_entry* find_locked(const user_state_key& key) const noexcept;
     eap_entry*& bucket_locked(std::size_t hash) noexcept { return buckets_[hash % buckets_.size()]; }
+    // A counted reference to the operation in the unkeyed slot, or null.
+    eap_entry_ptr borrow_unkeyed() const;
 
     // A hash table threaded through the entries themselves, so that
     // registering an operation allocates nothing (beyond the occasional
@@ -289,6 +291,14 @@ private:
     mutable std::mutex mutex_;
     std::vector<eap_entry*> buckets_;
     std::size_t size_ = 0;
+    // The operation in flight that was started without a userState, if
+    // any. Most EAP classes run one operation at a time and are given no
+    // state, so this slot registers such an operation with one atomic
+    // exchange instead of the mutex. The lowest bit marks the slot borrowed:
+    // CancelAsync and cancel_all count a reference to the entry while it is
+    // set, and remove waits for them, so that the entry is not freed between
+    // their reading the slot and counting the reference.
+    mutable std::atomic<std::uintptr_t> unkeyed_{0};
     std::atomic<bool> alive_{true};
 };
 
