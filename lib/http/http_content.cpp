@@ -178,9 +178,15 @@ StreamContent::StreamContent(std::shared_ptr<Stream> content) : HttpContent(std:
 
 namespace detail {
 
+// A content and its reference counts in one block; the constructor it needs
+// is HttpContent's private one, which this friend's member may call.
+struct http_content_access::made_content final : HttpContent {
+    explicit made_content(std::shared_ptr<http_content_core> core) : HttpContent(std::move(core)) {}
+};
+
 std::shared_ptr<HttpContent> http_content_access::make(std::shared_ptr<http_content_core> core)
 {
-    return std::shared_ptr<HttpContent>(new HttpContent(std::move(core)));
+    return std::make_shared<made_content>(std::move(core));
 }
 
 std::string http_content_access::buffered(const HttpContent& content)

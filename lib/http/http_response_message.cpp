@@ -18,6 +18,15 @@ HttpResponseMessage::HttpResponseMessage(HttpStatusCode statusCode)
         throw ArgumentOutOfRangeException("statusCode");
 }
 
+HttpResponseMessage::HttpResponseMessage(HttpStatusCode statusCode, std::shared_ptr<HttpContent> content)
+    : status_(statusCode), content_(std::move(content))
+{
+    if (int(statusCode) < 0 || int(statusCode) > 999)
+        throw ArgumentOutOfRangeException("statusCode");
+    if (!content_)
+        throw ArgumentNullException("content");
+}
+
 HttpResponseMessage& HttpResponseMessage::EnsureSuccessStatusCode()
 {
     if (!IsSuccessStatusCode())

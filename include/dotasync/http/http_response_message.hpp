@@ -28,6 +28,10 @@
 
 namespace dotasync {
 
+namespace detail {
+struct http_response_access;
+} // namespace detail
+
 class DOTASYNC_API HttpResponseMessage {
 public:
     HttpResponseMessage();
@@ -49,6 +53,11 @@ public:
     void RequestUri(Uri value) { request_uri_ = std::move(value); }
 
 private:
+    friend struct detail::http_response_access;
+    // A response whose content is made already (HttpClient's): the public
+    // constructors' empty content would be thrown away at once.
+    HttpResponseMessage(HttpStatusCode statusCode, std::shared_ptr<HttpContent> content);
+
     HttpStatusCode status_;
     std::string reason_;
     HttpResponseHeaders headers_;

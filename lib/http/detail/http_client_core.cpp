@@ -42,6 +42,13 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
+struct http_response_access {
+    static std::unique_ptr<HttpResponseMessage> make(HttpStatusCode status, std::shared_ptr<HttpContent> content)
+    {
+        return std::unique_ptr<HttpResponseMessage>(new HttpResponseMessage(status, std::move(content)));
+    }
+};
+
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
@@ -550,6 +557,19 @@ http::request<http::string_body> build_request(const HttpMethod& method, const U
     return message;
 }
 
+// Where kept connections are found: scheme, host and port, made with one
+// allocation.
+std::string connection_key(const Uri& uri)
+{
+    const std::string scheme = uri.Scheme();
+    const std::string host = uri.Host();
+    const std::string port = std::to_string(uri.Port());
+    std::string key;
+    key.reserve(scheme.size() + 3 + host.size() + 1 + port.size());
+    key.append(scheme).append("://").append(host).append(1, ':').append(port);
+    return key;
+}
+
 // The response travels from the coroutine to the caller's handler through
 // several of co_spawn's layers, each of which moves it; a response (its
 // headers, its address) costs hundreds of instructions to move, a pointer
@@ -573,7 +593,7 @@ asio::awaitable<response_ptr> exchange(std::shared_ptr<http_client_core> core,
     HttpMethod method = request.method;
     for (int redirects = 0;; ++redirects) {
         const auto message = build_request(method, uri, request, has_body ? &body : nullptr);
-        const std::string key = uri.Scheme() + "://" + uri.Host() + ":" + std::to_string(uri.Port());
+        const std::string key = connection_key(uri);
         connection_ptr connection;
         std::unique_ptr<response_parser> parser;
         for (int attempt = 0;; ++attempt) {
@@ -638,11 +658,11 @@ asio::awaitable<response_ptr> exchange(std::shared_ptr<http_client_core> core,
             }
         }
 
-        auto response = std::make_unique<HttpResponseMessage>(static_cast<HttpStatusCode>(status));
-        response->ReasonPhrase(std::string(head.reason()));
-        response->RequestUri(uri);
         auto content_core = std::make_shared<http_content_core>();
         auto content = http_content_access::make(content_core);
+        auto response = http_response_access::make(static_cast<HttpStatusCode>(status), content);
+        response->ReasonPhrase(std::string(head.reason()));
+        response->RequestUri(uri);
         for (const auto& field : head) {
             const std::string_view name(field.name_string().data(), field.name_string().size());
             const std::string_view value(field.value().data(), field.value().size());
@@ -651,7 +671,6 @@ asio::awaitable<response_ptr> exchange(std::shared_ptr<http_client_core> core,
             else
                 response->Headers().TryAddWithoutValidation(name, value);
         }
-        response->Content(content);
         auto reader = std::make_shared<body_reader>(core, std::move(connection), std::move(parser), options.max_buffer,
                                                     std::move(options.progress));
         if (options.completion == HttpCompletionOption::ResponseContentRead || reader->done())

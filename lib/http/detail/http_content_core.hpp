@@ -53,6 +53,7 @@ bool same_http_header_name(std::string_view a, std::string_view b) noexcept;
 bool is_http_token(std::string_view text) noexcept;
 
 struct http_content_access {
+    struct made_content;
     static std::shared_ptr<HttpContent> make(std::shared_ptr<http_content_core> core);
     static const std::shared_ptr<http_content_core>& core(const HttpContent& content) { return content.core_; }
     static void read(const std::shared_ptr<http_content_core>& core, CancellationToken cancellationToken,
