@@ -6,16 +6,21 @@ namespace dotasync {
 
 HttpResponseMessage::HttpResponseMessage() : HttpResponseMessage(HttpStatusCode::OK) {}
 
-HttpResponseMessage::HttpResponseMessage(HttpStatusCode statusCode)
-    : status_(statusCode),
-      content_(detail::http_content_access::make([] {
-          auto core = std::make_shared<detail::http_content_core>();
-          core->buffer.emplace();
-          return core;
-      }()))
+namespace {
+
+// What a response made by user code holds until it is given content: an
+// empty body, in memory.
+std::shared_ptr<HttpContent> empty_content()
 {
-    if (int(statusCode) < 0 || int(statusCode) > 999)
-        throw ArgumentOutOfRangeException("statusCode");
+    auto core = std::make_shared<detail::http_content_core>();
+    core->buffer.emplace();
+    return detail::http_content_access::make(std::move(core));
+}
+
+} // namespace
+
+HttpResponseMessage::HttpResponseMessage(HttpStatusCode statusCode) : HttpResponseMessage(statusCode, empty_content())
+{
 }
 
 HttpResponseMessage::HttpResponseMessage(HttpStatusCode statusCode, std::shared_ptr<HttpContent> content)

@@ -123,6 +123,16 @@ BOOST_AUTO_TEST_CASE(ByteArrayContent_checks_its_range_and_StreamContent_its_str
     BOOST_TEST(get_within(content.ReadAsStringAsync(asio::use_future)) == "a stream");
 }
 
+BOOST_AUTO_TEST_CASE(A_response_status_outside_0_to_999_throws_ArgumentOutOfRangeException)
+{
+    BOOST_CHECK_THROW(HttpResponseMessage(static_cast<HttpStatusCode>(-1)), ArgumentOutOfRangeException);
+    BOOST_CHECK_THROW(HttpResponseMessage(static_cast<HttpStatusCode>(1000)), ArgumentOutOfRangeException);
+    const HttpResponseMessage lowest(static_cast<HttpStatusCode>(0));
+    const HttpResponseMessage highest(static_cast<HttpStatusCode>(999));
+    BOOST_TEST(int(highest.StatusCode()) == 999);
+    BOOST_TEST(get_within(highest.Content().ReadAsStringAsync(asio::use_future)).empty());
+}
+
 BOOST_AUTO_TEST_CASE(EnsureSuccessStatusCode_throws_HttpRequestException_with_the_status_outside_2xx)
 {
     HttpResponseMessage ok;
