@@ -70,14 +70,8 @@ int closed_port()
 // The Message of e's InnerException, empty when it has none.
 std::string inner_message(const Exception& e)
 {
-    try {
-        if (e.InnerException())
-            std::rethrow_exception(e.InnerException());
-    } catch (const Exception& inner) {
-        return inner.Message();
-    } catch (...) {
-    }
-    return {};
+    return read_as<Exception>(e.InnerException(), [](const Exception& inner) { return inner.Message(); },
+                              std::string());
 }
 
 // A server on a thread of its own that answers each connection's first

@@ -124,13 +124,9 @@ SocketError transport_error_of(Call call)
     try {
         call();
     } catch (const IOException& e) {
-        try {
-            if (e.InnerException())
-                std::rethrow_exception(e.InnerException());
-        } catch (const SocketException& inner) {
-            return inner.SocketErrorCode();
-        } catch (...) {
-        }
+        return read_as<SocketException>(
+            e.InnerException(), [](const SocketException& inner) { return inner.SocketErrorCode(); },
+            SocketError::SocketError);
     } catch (...) {
     }
     return SocketError::SocketError;

@@ -1,5 +1,5 @@
 // What tests that wait share: one generous time-out, waits that fail the test
-// instead of hanging, and a check of an exception_ptr's type.
+// instead of hanging, and checks of what an exception_ptr holds.
 //
 // The time-out is long on purpose: it only bounds a test that would otherwise
 // hang, and a loaded machine must never turn a slow pass into a failure.
@@ -48,6 +48,22 @@ bool holds(const std::exception_ptr& error)
     } catch (...) {
         return false;
     }
+}
+
+// read(e) for the E that error holds (or a type derived from it); fallback
+// when error is null or holds something else.
+template <class E, class Read, class R>
+R read_as(const std::exception_ptr& error, Read read, R fallback)
+{
+    if (!error)
+        return fallback;
+    try {
+        std::rethrow_exception(error);
+    } catch (const E& e) {
+        return read(e);
+    } catch (...) {
+    }
+    return fallback;
 }
 
 // The exception f throws, or null when it returns.
